@@ -1,0 +1,55 @@
+# kvmnuma top-level Makefile.  `make help` lists the targets.
+
+include scripts/kernel.mk
+
+KDIR ?= /lib/modules/$(LAB_KVER)/build
+OLD_KDIR ?= /lib/modules/$(OLD_KVER)/build
+BUILD := $(CURDIR)/build
+
+CC ?= gcc
+USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE
+
+.PHONY: all modules modules-old userspace guest-progs check check-unit \
+	check-lab lint deps demo bench clean help
+
+all: modules userspace guest-progs
+
+help:
+	@echo "make              build both modules (against LAB_KVER), userspace, guest test programs"
+	@echo "make KDIR=<tree>  build the modules against another kernel tree"
+	@echo "make modules-old  check that the modules compile against Debian's 6.1"
+	@echo "make deps         install every build/test dependency (apt)"
+	@echo "make check        unit tests, then lab scenarios"
+	@echo "make check-unit   unit tests only (seconds)"
+	@echo "make check-lab [SCENARIOS='a b']  lab scenarios (emulated NUMA host)"
+	@echo "make lint         checkpatch on kernel sources"
+	@echo "make demo         placement demo on the emulated 4-node host"
+
+modules:
+	@test -d $(KDIR) || { echo "error: no kernel tree at $(KDIR); run 'make deps' or pass KDIR=" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+modules-old:
+	@test -d $(OLD_KDIR) || { echo "error: no kernel tree at $(OLD_KDIR); run 'make deps'" >&2; exit 1; }
+	rm -rf $(BUILD)/old && mkdir -p $(BUILD)/old
+	cp -r Kbuild kmod guest-driver common include $(BUILD)/old/
+	$(MAKE) -C $(OLD_KDIR) M=$(BUILD)/old W=1 modules
+
+include userspace/Makefile.inc
+include tests/Makefile.inc
+
+lint:
+	scripts/lint
+
+deps:
+	scripts/install-deps
+
+demo: all
+	scripts/demo
+
+bench: all
+	scripts/bench
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
+	rm -rf $(BUILD) $(USER_BINS) $(GUEST_PROGS) $(UNIT_TESTS)

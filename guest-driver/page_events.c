@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Hooks on the page allocator's tracepoints.
+ *
+ * mm_page_free fires once per freed block (free_pages_prepare); the extra
+ * mm_page_free_batched some paths emit is not hooked, so each free counts
+ * once.  mm_page_alloc also fires for failed allocations (page == NULL).
+ * Probe prototypes must match include/trace/events/kmem.h exactly.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/mm.h>
+#include <linux/tracepoint.h>
+
+#include "../include/kvmnuma/hypercall_abi.h"
+#include "guest.h"
+
+static void probe_page_alloc(void *data, struct page *page, unsigned int order,
+			     gfp_t gfp, int migratetype)
+{
+	if (page && order <= KVMNUMA_MAX_ORDER)
+		kvmnuma_queue_event(page_to_pfn(page), order, KVMNUMA_OP_ALLOC);
+}
+
+static void probe_page_free(void *data, struct page *page, unsigned int order)
+{
+	if (order <= KVMNUMA_MAX_ORDER)
+		kvmnuma_queue_event(page_to_pfn(page), order, KVMNUMA_OP_FREE);
+}
+
+static struct {
+	const char *name;
+	void *probe;
+	struct tracepoint *tp;
+} hooks[] = {
+	{ "mm_page_alloc", probe_page_alloc },
+	{ "mm_page_free", probe_page_free },
+};
+
+static void find_tracepoint(struct tracepoint *tp, void *priv)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(hooks); i++)
+		if (!strcmp(tp->name, hooks[i].name))
+			hooks[i].tp = tp;
+}
+
+int kvmnuma_page_events_init(void)
+{
+	unsigned int i;
+	int ret;
+
+	for_each_kernel_tracepoint(find_tracepoint, NULL);
+	for (i = 0; i < ARRAY_SIZE(hooks); i++) {
+		if (!hooks[i].tp) {
+			pr_err("tracepoint %s not found\n", hooks[i].name);
+			ret = -ENOENT;
+			goto err;
+		}
+		ret = tracepoint_probe_register(hooks[i].tp, hooks[i].probe,
+						NULL);
+		if (ret) {
+			pr_err("cannot hook %s: %d\n", hooks[i].name, ret);
+			goto err;
+		}
+	}
+	return 0;
+
+err:
+	while (i--)
+		tracepoint_probe_unregister(hooks[i].tp, hooks[i].probe, NULL);
+	tracepoint_synchronize_unregister();
+	return ret;
+}
+
+void kvmnuma_page_events_exit(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(hooks); i++)
+		tracepoint_probe_unregister(hooks[i].tp, hooks[i].probe, NULL);
+	/* No probe is running or will run: the queues may go. */
+	tracepoint_synchronize_unregister();
+}

@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * first-touch: serving the guest's batches of page events.
+ *
+ * The guest keeps its queue locked while this runs, so no page of the
+ * batch can be reused and written before it is discarded here.  The batch
+ * is copied out of guest memory once and only the copy is used: the guest
+ * cannot change it under us.  Every entry is validated before anything is
+ * done, so a bad batch changes nothing.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bitmap.h>
+#include <linux/kvm_host.h>
+#include <linux/slab.h>
+#include <linux/topology.h>
+
+#include "../common/batch.h"
+#include "discard.h"
+#include "firsttouch.h"
+#include "kvmnuma.h"
+
+/* Guest RAM beyond this many frames (64 TiB) is not tracked for re-faults. */
+#define MAX_TRACKED_GFNS (1ULL << 34)
+
+/* Per-VM state, created by the first batch served. */
+struct kvmnuma_ft_vm {
+	u64 nr_gfns;
+	unsigned long *discarded;	/* frames discarded, not yet re-faulted */
+};
+
+struct flush_buffers {
+	u64 raw[KVMNUMA_MAX_BATCH];
+	struct kvmnuma_entry entries[KVMNUMA_MAX_BATCH];
+	struct kvmnuma_range ranges[KVMNUMA_MAX_BATCH];
+	struct kvmnuma_batch_scratch scratch;
+};
+
+/* Caller holds kvm->srcu. */
+static u64 ram_end_gfn(struct kvm *kvm)
+{
+	struct kvm_memory_slot *slot;
+	u64 end = 0;
+	int bkt;
+
+	kvm_for_each_memslot(slot, bkt, kvm_memslots(kvm))
+		if (slot->id < KVM_USER_MEM_SLOTS)
+			end = max(end, slot->base_gfn + slot->npages);
+	return end;
+}
+
+/* Caller holds kvm->srcu. */
+static struct kvmnuma_ft_vm *ft_state(struct kvmnuma_vm *vm, struct kvm *kvm)
+{
+	struct kvmnuma_ft_vm *ft = READ_ONCE(vm->ft);
+	u64 nr_gfns;
+
+	if (ft)
+		return ft;
+	nr_gfns = min(ram_end_gfn(kvm), MAX_TRACKED_GFNS);
+	ft = kzalloc(sizeof(*ft), GFP_KERNEL_ACCOUNT);
+	if (!ft)
+		return NULL;
+	ft->nr_gfns = nr_gfns;
+	ft->discarded = kvzalloc(BITS_TO_LONGS(nr_gfns) * sizeof(long),
+				 GFP_KERNEL_ACCOUNT);
+	if (!ft->discarded) {
+		kfree(ft);
+		return NULL;
+	}
+	/* Another vCPU may have won the race; publish only one. */
+	if (cmpxchg_release(&vm->ft, NULL, ft)) {
+		kvfree(ft->discarded);
+		kfree(ft);
+	}
+	return READ_ONCE(vm->ft);
+}
+
+void kvmnuma_ft_vm_free(struct kvmnuma_vm *vm)
+{
+	if (!vm->ft)
+		return;
+	kvfree(vm->ft->discarded);
+	kfree(vm->ft);
+	vm->ft = NULL;
+}
+
+/* Caller holds kvm->srcu.  Guest RAM only: no ROM, MMIO or KVM-private slot. */
+static bool gfns_are_ram(struct kvm *kvm, u64 gfn, u64 npages)
+{
+	struct kvm_memory_slot *slot = gfn_to_memslot(kvm, gfn);
+
+	return slot && slot->id < KVM_USER_MEM_SLOTS &&
+	       !(slot->flags & KVM_MEM_READONLY) &&
+	       gfn + npages <= slot->base_gfn + slot->npages;
+}
+
+/* Caller holds kvm->srcu.  A range may span adjacent memslots. */
+static void discard_gfn_range(struct kvm *kvm, struct kvmnuma_ft_vm *ft,
+			      u64 gfn, u64 npages,
+			      struct kvmnuma_discard_result *res)
+{
+	while (npages) {
+		struct kvm_memory_slot *slot = gfn_to_memslot(kvm, gfn);
+		u64 n = min(npages, slot->base_gfn + slot->npages - gfn);
+		u64 before = res->discarded;
+
+		kvmnuma_discard_hva_range(kvm->mm, gfn_to_hva_memslot(slot, gfn),
+					  n << PAGE_SHIFT, res);
+		/* Track re-faults only when the whole piece went back. */
+		if (res->discarded - before == n && gfn + n <= ft->nr_gfns)
+			bitmap_set(ft->discarded, gfn, n);
+		gfn += n;
+		npages -= n;
+	}
+}
+
+static long reject_batch(struct kvmnuma_vm *vm, long code, const char *why,
+			 u32 index)
+{
+	atomic64_inc(&vm->stats.bad_batches);
+	pr_info_ratelimited("VM %s: batch rejected: %s (entry %u)\n",
+			    vm->id, why, index);
+	return code;
+}
+
+static long serve_batch(struct kvmnuma_vm *vm, struct kvm *kvm,
+			struct flush_buffers *buf, unsigned long gpa, u32 count)
+{
+	struct kvmnuma_discard_result res = { };
+	struct kvmnuma_batch_result result;
+	struct kvmnuma_ft_vm *ft;
+	u32 i, bad = 0;
+	int ret;
+
+	if (kvm_read_guest(kvm, gpa, buf->raw, count * sizeof(u64)))
+		return reject_batch(vm, KVMNUMA_RES_EFAULT,
+				    "array not in guest memory", 0);
+	ret = kvmnuma_batch_decode(buf->raw, count, buf->entries, &bad);
+	if (ret)
+		return reject_batch(vm, ret, "malformed entry", bad);
+	for (i = 0; i < count; i++)
+		if (!gfns_are_ram(kvm, buf->entries[i].gfn,
+				  1ULL << buf->entries[i].order))
+			return reject_batch(vm, KVMNUMA_RES_EINVAL,
+					    "pages outside guest RAM", i);
+	ret = kvmnuma_batch_free_ranges(buf->entries, count, &buf->scratch,
+					buf->ranges, &result);
+	if (ret)
+		return reject_batch(vm, ret, "inconsistent batch", 0);
+
+	ft = ft_state(vm, kvm);
+	if (!ft)
+		return KVMNUMA_RES_EFAULT;	/* no memory: nothing discarded */
+
+	atomic64_inc(&vm->stats.batches);
+	atomic64_add(count, &vm->stats.entries);
+	for (i = 0; i < result.nr_ranges; i++)
+		discard_gfn_range(kvm, ft, buf->ranges[i].gfn,
+				  buf->ranges[i].npages, &res);
+	atomic64_add(res.discarded, &vm->stats.pages_discarded);
+	atomic64_add(res.not_discardable, &vm->stats.pages_not_discardable);
+	atomic64_add(res.failures, &vm->stats.discard_failures);
+	return KVMNUMA_RES_OK;
+}
+
+long kvmnuma_ft_flush(struct kvmnuma_vm *vm, struct kvm_vcpu *vcpu,
+		      unsigned long gpa, unsigned long count)
+{
+	struct kvm *kvm = vcpu->kvm;
+	struct flush_buffers *buf;
+	long ret;
+	int idx;
+
+	if (!kvmnuma_vm_has(vm, KVMNUMA_MECH_FIRST_TOUCH)) {
+		atomic64_inc(&vm->stats.disabled_batches);
+		return KVMNUMA_RES_DISABLED;
+	}
+	/*
+	 * A device behind an IOMMU may DMA into pinned guest pages: a
+	 * discarded page would be replaced behind the device's back.
+	 */
+	if (kvm_arch_has_assigned_device(kvm)) {
+		pr_info_once("VM %s: has an assigned device, first-touch off\n",
+			     vm->id);
+		atomic64_inc(&vm->stats.disabled_batches);
+		return KVMNUMA_RES_DISABLED;
+	}
+	if (count > KVMNUMA_MAX_BATCH)
+		return reject_batch(vm, KVMNUMA_RES_E2BIG, "too many entries",
+				    0);
+	if (!IS_ALIGNED(gpa, sizeof(u64)) || gpa + count * sizeof(u64) < gpa)
+		return reject_batch(vm, KVMNUMA_RES_EINVAL, "bad array address",
+				    0);
+	if (!count)
+		return KVMNUMA_RES_OK;
+
+	buf = kvmalloc(sizeof(*buf), GFP_KERNEL);
+	if (!buf)
+		return KVMNUMA_RES_EFAULT;
+	idx = srcu_read_lock(&kvm->srcu);
+	ret = serve_batch(vm, kvm, buf, gpa, count);
+	srcu_read_unlock(&kvm->srcu, idx);
+	kvfree(buf);
+	return ret;
+}
+
+/*
+ * kvm_page_fault tracepoint probe (atomic): a TDP fault on a frame we
+ * discarded is the guest's first touch after reuse; count it on the node
+ * of the CPU the faulting vCPU runs on, which is where the host page
+ * fault that follows will allocate.
+ */
+void kvmnuma_tdp_fault_probe(void *data, struct kvm_vcpu *vcpu,
+			     u64 fault_address, u64 error_code)
+{
+	struct kvmnuma_ft_vm *ft;
+	struct kvmnuma_vm *vm;
+	u64 gfn = fault_address >> PAGE_SHIFT;
+
+	rcu_read_lock();
+	vm = kvmnuma_vm_lookup_rcu(vcpu->kvm);
+	if (!vm)
+		goto out;
+	ft = smp_load_acquire(&vm->ft);
+	if (!ft || gfn >= ft->nr_gfns || !test_bit(gfn, ft->discarded))
+		goto out;
+	if (test_and_clear_bit(gfn, ft->discarded)) {
+		atomic64_inc(&vm->stats.refaults);
+		atomic64_inc(&vm->stats.refaults_node[numa_node_id()]);
+	}
+out:
+	rcu_read_unlock();
+}

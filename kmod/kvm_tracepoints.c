@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Hooking KVM's tracepoints.
+ *
+ * kvm.ko exports kvm_page_fault but not kvm_hypercall; both are reachable
+ * through the module's tracepoint table, which the tracepoint module
+ * notifier hands us (immediately for modules already loaded).  kvmnuma
+ * links against kvm.ko, so kvm.ko is loaded before us and cannot go away
+ * while we are loaded.
+ *
+ * Probe prototypes are not type-checked against TP_PROTO: they must match
+ * arch/x86/kvm/trace.h exactly.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/string.h>
+#include <linux/tracepoint.h>
+
+#include "firsttouch.h"
+#include "kvmnuma.h"
+
+struct kvm_tracepoint_hook {
+	const char *name;
+	void *probe;
+	bool required;
+	struct tracepoint *tp;		/* set while the probe is registered */
+};
+
+static struct kvm_tracepoint_hook hooks[] = {
+	{ "kvm_hypercall", kvmnuma_hypercall_probe, true },
+	/* Only statistics depend on it. */
+	{ "kvm_page_fault", kvmnuma_tdp_fault_probe, false },
+};
+
+static void hook_module(struct module *mod)
+{
+	unsigned int i, h;
+
+	for (i = 0; i < mod->num_tracepoints; i++) {
+		struct tracepoint *tp =
+			tracepoint_ptr_deref(&mod->tracepoints_ptrs[i]);
+
+		for (h = 0; h < ARRAY_SIZE(hooks); h++) {
+			int ret;
+
+			if (hooks[h].tp || strcmp(tp->name, hooks[h].name))
+				continue;
+			ret = tracepoint_probe_register(tp, hooks[h].probe,
+							NULL);
+			if (ret) {
+				pr_err("cannot hook tracepoint %s: %d\n",
+				       tp->name, ret);
+				continue;
+			}
+			hooks[h].tp = tp;
+		}
+	}
+}
+
+static void forget_module(struct module *mod)
+{
+	unsigned int h;
+
+	/* The module's tracepoints, and our probes on them, are gone. */
+	for (h = 0; h < ARRAY_SIZE(hooks); h++)
+		if (hooks[h].tp && within_module((unsigned long)hooks[h].tp, mod))
+			hooks[h].tp = NULL;
+}
+
+static int tracepoint_module_event(struct notifier_block *nb,
+				   unsigned long state, void *data)
+{
+	struct tp_module *tp_mod = data;
+
+	if (strcmp(tp_mod->mod->name, "kvm"))
+		return NOTIFY_OK;
+	if (state == MODULE_STATE_COMING)
+		hook_module(tp_mod->mod);
+	else if (state == MODULE_STATE_GOING)
+		forget_module(tp_mod->mod);
+	return NOTIFY_OK;
+}
+
+static struct notifier_block tracepoint_module_nb = {
+	.notifier_call = tracepoint_module_event,
+};
+
+int kvmnuma_kvm_tracepoints_init(void)
+{
+	unsigned int h;
+	int ret;
+
+	ret = register_tracepoint_module_notifier(&tracepoint_module_nb);
+	if (ret)
+		return ret;
+
+	for (h = 0; h < ARRAY_SIZE(hooks); h++) {
+		if (hooks[h].tp || !hooks[h].required)
+			continue;
+		pr_err("tracepoint %s not found in module kvm\n",
+		       hooks[h].name);
+		kvmnuma_kvm_tracepoints_exit();
+		return -ENOENT;
+	}
+	return 0;
+}
+
+void kvmnuma_kvm_tracepoints_exit(void)
+{
+	unsigned int h;
+
+	unregister_tracepoint_module_notifier(&tracepoint_module_nb);
+	for (h = 0; h < ARRAY_SIZE(hooks); h++) {
+		if (!hooks[h].tp)
+			continue;
+		tracepoint_probe_unregister(hooks[h].tp, hooks[h].probe, NULL);
+		hooks[h].tp = NULL;
+	}
+	/* No probe runs past this point. */
+	tracepoint_synchronize_unregister();
+}

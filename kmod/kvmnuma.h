@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kvmnuma host module: types and entry points shared by its files.
+ *
+ * registry.c       which VMs exist (one struct kvmnuma_vm per struct kvm)
+ * sysfs.c          /sys/kernel/kvmnuma/
+ * kvm_tracepoints.c  finding and hooking KVM's tracepoints
+ * hypercall.c      the guest's doorbell: probe and flush hypercalls
+ * firsttouch.c     handling of a first-touch batch
+ * discard.c        giving guest pages back to the host
+ * fault_stats.c    re-faults of discarded pages (kvm_page_fault)
+ */
+#ifndef KVMNUMA_KMOD_H
+#define KVMNUMA_KMOD_H
+
+#include <linux/atomic.h>
+#include <linux/kobject.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/nodemask.h>
+#include <linux/types.h>
+
+#include "../common/policy.h"
+
+struct kvm;
+struct kvm_vcpu;
+struct kvmnuma_ft_vm;
+
+/* Counters shown in /sys/kernel/kvmnuma/vms/<id>/stats/. */
+struct kvmnuma_vm_stats {
+	atomic64_t probes;		/* PROBE hypercalls answered */
+	atomic64_t batches;		/* FLUSH batches accepted */
+	atomic64_t entries;		/* entries in accepted batches */
+	atomic64_t bad_batches;		/* FLUSH batches rejected */
+	atomic64_t disabled_batches;	/* FLUSH answered "disabled" */
+	atomic64_t pages_discarded;	/* guest pages given back to the host */
+	atomic64_t discard_failures;	/* ranges that could not be discarded */
+	atomic64_t pages_not_discardable;	/* e.g. hugetlbfs, pinned */
+	atomic64_t refaults;		/* TDP faults on discarded pages */
+	atomic64_t refaults_node[MAX_NUMNODES];
+};
+
+struct kvmnuma_vm {
+	struct kobject kobj;		/* /sys/kernel/kvmnuma/vms/<id> */
+	struct list_head list;		/* in the registry, RCU-protected */
+	struct kvm *kvm;		/* referenced until unregistration */
+	pid_t pid;			/* tgid of the QEMU process */
+	char id[32];
+	int policy;			/* enum kvmnuma_policy, READ_ONCE */
+	struct mutex policy_lock;	/* serialises policy changes */
+	struct kvmnuma_vm_stats stats;
+	struct kvmnuma_ft_vm *ft;	/* first-touch state, see firsttouch.c */
+};
+
+static inline bool kvmnuma_vm_has(struct kvmnuma_vm *vm, unsigned int mech)
+{
+	return kvmnuma_policy_mechanisms(READ_ONCE(vm->policy)) & mech;
+}
+
+/* registry.c */
+int kvmnuma_registry_init(void);
+void kvmnuma_registry_exit(void);
+struct kvmnuma_vm *kvmnuma_vm_get_or_add(struct kvm *kvm, pid_t pid);
+struct kvmnuma_vm *kvmnuma_vm_lookup_rcu(struct kvm *kvm);
+void kvmnuma_vm_put(struct kvmnuma_vm *vm);
+u64 kvmnuma_vm_memory_bytes(struct kvmnuma_vm *vm);
+extern int kvmnuma_default_policy;
+
+/* sysfs.c */
+int kvmnuma_sysfs_init(void);
+void kvmnuma_sysfs_exit(void);
+int kvmnuma_sysfs_add_vm(struct kvmnuma_vm *vm);
+extern const struct kobj_type kvmnuma_vm_ktype;
+
+/* kvm_tracepoints.c */
+int kvmnuma_kvm_tracepoints_init(void);
+void kvmnuma_kvm_tracepoints_exit(void);
+
+/* hypercall.c */
+void kvmnuma_hypercall_probe(void *data, unsigned long nr, unsigned long a0,
+			     unsigned long a1, unsigned long a2,
+			     unsigned long a3);
+void kvmnuma_hypercall_drain(void);
+
+#endif /* KVMNUMA_KMOD_H */

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvmnuma: NUMA placement policies for KVM virtual machines.
+ *
+ * Module entry and exit.  Exit order matters: first stop new hypercall
+ * work (unhook tracepoints), then let queued work finish, then drop the
+ * VMs, then sysfs.  VMs keep running throughout; they only lose kvmnuma.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+
+#include "../include/kvmnuma/hypercall_abi.h"
+#include "kvmnuma.h"
+
+static char *default_policy = "none";
+module_param(default_policy, charp, 0444);
+MODULE_PARM_DESC(default_policy,
+		 "Policy of newly found VMs (default \"none\": leave placement to Linux)");
+
+int kvmnuma_default_policy = KVMNUMA_POLICY_NONE;
+
+static int __init kvmnuma_init(void)
+{
+	int ret;
+
+	ret = kvmnuma_policy_parse(default_policy, strlen(default_policy));
+	if (ret < 0 || (kvmnuma_policy_mechanisms(ret) &
+			~KVMNUMA_MECH_FIRST_TOUCH)) {
+		pr_err("default_policy=%s: unknown or not implemented\n",
+		       default_policy);
+		return -EINVAL;
+	}
+	kvmnuma_default_policy = ret;
+
+	ret = kvmnuma_sysfs_init();
+	if (ret)
+		return ret;
+	ret = kvmnuma_registry_init();
+	if (ret)
+		goto err_sysfs;
+	ret = kvmnuma_kvm_tracepoints_init();
+	if (ret)
+		goto err_registry;
+
+	pr_info("loaded (ABI %d, default policy %s)\n", KVMNUMA_ABI_VERSION,
+		kvmnuma_policy_name(kvmnuma_default_policy));
+	return 0;
+
+err_registry:
+	kvmnuma_registry_exit();
+err_sysfs:
+	kvmnuma_sysfs_exit();
+	return ret;
+}
+
+static void __exit kvmnuma_exit(void)
+{
+	kvmnuma_kvm_tracepoints_exit();
+	kvmnuma_hypercall_drain();
+	kvmnuma_registry_exit();
+	kvmnuma_sysfs_exit();
+	pr_info("unloaded\n");
+}
+
+module_init(kvmnuma_init);
+module_exit(kvmnuma_exit);
+
+MODULE_DESCRIPTION("NUMA placement policies for KVM virtual machines");
+MODULE_LICENSE("GPL");

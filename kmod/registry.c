@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The VM registry: one struct kvmnuma_vm per KVM virtual machine.
+ *
+ * KVM has no notifier for VM creation that a module can use, so VMs are
+ * found two ways: a periodic scan of every process' open files for KVM VM
+ * files (which also finds VMs that were running before the module was
+ * loaded, and paused VMs that never issue a hypercall), and directly by the
+ * hypercall path when a guest talks to us first.  The registry holds a
+ * reference on each struct kvm; a VM whose only remaining reference is
+ * ours has been closed by its VMM and is unregistered by the next scan.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/fdtable.h>
+#include <linux/file.h>
+#include <linux/kvm_host.h>
+#include <linux/rculist.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+
+#include "kvmnuma.h"
+
+static unsigned int scan_interval_ms = 500;
+module_param(scan_interval_ms, uint, 0644);
+MODULE_PARM_DESC(scan_interval_ms,
+		 "How often to look for new and closed VMs (ms, default 500)");
+
+/* Writers hold registry_lock; readers may walk the list under RCU. */
+static LIST_HEAD(registered_vms);
+static DEFINE_MUTEX(registry_lock);
+static bool registry_closing;
+
+static void scan_work_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(scan_work, scan_work_fn);
+
+/* Caller holds registry_lock. */
+static struct kvmnuma_vm *find_vm_locked(struct kvm *kvm)
+{
+	struct kvmnuma_vm *vm;
+
+	list_for_each_entry(vm, &registered_vms, list)
+		if (vm->kvm == kvm)
+			return vm;
+	return NULL;
+}
+
+struct kvmnuma_vm *kvmnuma_vm_lookup_rcu(struct kvm *kvm)
+{
+	struct kvmnuma_vm *vm;
+
+	list_for_each_entry_rcu(vm, &registered_vms, list)
+		if (vm->kvm == kvm)
+			return vm;
+	return NULL;
+}
+
+/* VMs of one process are named <pid>, <pid>.1, <pid>.2, ... */
+static void name_vm_locked(struct kvmnuma_vm *new)
+{
+	struct kvmnuma_vm *vm;
+	unsigned int n = 0;
+	bool taken;
+
+	do {
+		if (n)
+			snprintf(new->id, sizeof(new->id), "%d.%u", new->pid, n);
+		else
+			snprintf(new->id, sizeof(new->id), "%d", new->pid);
+		taken = false;
+		list_for_each_entry(vm, &registered_vms, list)
+			if (!strcmp(vm->id, new->id))
+				taken = true;
+		n++;
+	} while (taken);
+}
+
+/*
+ * Registers @kvm, consuming the caller's reference on it in every case.
+ * Caller holds registry_lock.
+ */
+static struct kvmnuma_vm *add_vm_locked(struct kvm *kvm, pid_t pid)
+{
+	struct kvmnuma_vm *vm;
+	int ret;
+
+	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
+	if (!vm) {
+		kvm_put_kvm(kvm);
+		return NULL;
+	}
+	vm->kvm = kvm;
+	vm->pid = pid;
+	vm->policy = READ_ONCE(kvmnuma_default_policy);
+	mutex_init(&vm->policy_lock);
+	name_vm_locked(vm);
+
+	ret = kvmnuma_sysfs_add_vm(vm);
+	if (ret) {
+		pr_warn("VM of pid %d: cannot create its sysfs directory (%d)\n",
+			pid, ret);
+		/* The kobject release drops the kvm reference and frees vm. */
+		kobject_put(&vm->kobj);
+		return NULL;
+	}
+	list_add_tail_rcu(&vm->list, &registered_vms);
+	pr_info("VM %s: registered (%d vCPUs, policy %s)\n", vm->id,
+		atomic_read(&kvm->online_vcpus),
+		kvmnuma_policy_name(vm->policy));
+	return vm;
+}
+
+/* Caller holds registry_lock; drops the registry's reference on @vm. */
+static void remove_vm_locked(struct kvmnuma_vm *vm)
+{
+	list_del_rcu(&vm->list);
+	/* Waits for sysfs readers, which use vm->kvm. */
+	kobject_del(&vm->kobj);
+	synchronize_rcu();
+	pr_info("VM %s: unregistered\n", vm->id);
+	kobject_put(&vm->kobj);
+}
+
+struct kvmnuma_vm *kvmnuma_vm_get_or_add(struct kvm *kvm, pid_t pid)
+{
+	struct kvmnuma_vm *vm;
+
+	mutex_lock(&registry_lock);
+	vm = find_vm_locked(kvm);
+	if (!vm && !registry_closing) {
+		kvm_get_kvm(kvm);
+		vm = add_vm_locked(kvm, pid);
+	}
+	if (vm)
+		kobject_get(&vm->kobj);
+	mutex_unlock(&registry_lock);
+	return vm;
+}
+
+void kvmnuma_vm_put(struct kvmnuma_vm *vm)
+{
+	kobject_put(&vm->kobj);
+}
+
+u64 kvmnuma_vm_memory_bytes(struct kvmnuma_vm *vm)
+{
+	struct kvm_memory_slot *slot;
+	struct kvm_memslots *slots;
+	u64 pages = 0;
+	int idx, bkt;
+
+	idx = srcu_read_lock(&vm->kvm->srcu);
+	slots = kvm_memslots(vm->kvm);
+	kvm_for_each_memslot(slot, bkt, slots) {
+		/* Guest RAM: writable slots set up by the VMM, not ROMs. */
+		if (slot->id < KVM_USER_MEM_SLOTS &&
+		    !(slot->flags & KVM_MEM_READONLY))
+			pages += slot->npages;
+	}
+	srcu_read_unlock(&vm->kvm->srcu, idx);
+	return pages << PAGE_SHIFT;
+}
+
+/* --- The scan --------------------------------------------------------- */
+
+#define SCAN_BATCH 32
+
+struct scan_found {
+	struct kvm *kvm;
+	pid_t pid;
+};
+
+struct scan_ctx {
+	struct scan_found found[SCAN_BATCH];
+	unsigned int nr_found;
+	bool overflow;
+	pid_t pid;
+};
+
+/* Called by iterate_fd() with the file table's lock held: no sleeping. */
+static int scan_file(const void *arg, struct file *file, unsigned int fd)
+{
+	struct scan_ctx *ctx = (struct scan_ctx *)arg;
+	struct kvmnuma_vm *vm;
+	struct kvm *kvm;
+
+	if (!file_is_kvm(file))
+		return 0;
+	kvm = file->private_data;
+
+	list_for_each_entry(vm, &registered_vms, list)
+		if (vm->kvm == kvm)
+			return 0;
+	if (ctx->nr_found == SCAN_BATCH) {
+		ctx->overflow = true;
+		return 0;
+	}
+	/* The open file holds a reference; ours outlives the lock. */
+	if (kvm_get_kvm_safe(kvm)) {
+		ctx->found[ctx->nr_found].kvm = kvm;
+		ctx->found[ctx->nr_found].pid = ctx->pid;
+		ctx->nr_found++;
+	}
+	return 0;
+}
+
+static void scan_processes_locked(struct scan_ctx *ctx)
+{
+	struct task_struct *p;
+
+	rcu_read_lock();
+	for_each_process(p) {
+		task_lock(p);
+		if (p->files && !(p->flags & PF_KTHREAD)) {
+			ctx->pid = p->tgid;
+			iterate_fd(p->files, 0, scan_file, ctx);
+		}
+		task_unlock(p);
+	}
+	rcu_read_unlock();
+}
+
+static void scan_work_fn(struct work_struct *work)
+{
+	struct kvmnuma_vm *vm, *tmp;
+	struct scan_ctx *ctx;
+	unsigned int i;
+	bool again = false;
+
+	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
+
+	mutex_lock(&registry_lock);
+	if (registry_closing)
+		goto out_unlock;
+
+	/* A VM whose files are all closed is held by our reference alone. */
+	list_for_each_entry_safe(vm, tmp, &registered_vms, list)
+		if (refcount_read(&vm->kvm->users_count) == 1)
+			remove_vm_locked(vm);
+
+	if (!ctx)
+		goto out_unlock;
+	scan_processes_locked(ctx);
+	for (i = 0; i < ctx->nr_found; i++)
+		add_vm_locked(ctx->found[i].kvm, ctx->found[i].pid);
+	again = ctx->overflow;
+
+out_unlock:
+	mutex_unlock(&registry_lock);
+	kfree(ctx);
+	if (!READ_ONCE(registry_closing))
+		schedule_delayed_work(&scan_work, again ? 0 :
+				      msecs_to_jiffies(scan_interval_ms));
+}
+
+int kvmnuma_registry_init(void)
+{
+	schedule_delayed_work(&scan_work, 0);
+	return 0;
+}
+
+void kvmnuma_registry_exit(void)
+{
+	struct kvmnuma_vm *vm, *tmp;
+
+	mutex_lock(&registry_lock);
+	WRITE_ONCE(registry_closing, true);
+	mutex_unlock(&registry_lock);
+	cancel_delayed_work_sync(&scan_work);
+
+	mutex_lock(&registry_lock);
+	list_for_each_entry_safe(vm, tmp, &registered_vms, list)
+		remove_vm_locked(vm);
+	mutex_unlock(&registry_lock);
+}

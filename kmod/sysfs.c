@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /sys/kernel/kvmnuma/: the interface users and kvmnumactl script against.
+ * Documentation/ABI/testing/sysfs-kernel-kvmnuma describes every file.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kvm_host.h>
+#include <linux/slab.h>
+#include <linux/sysfs.h>
+
+#include "../include/kvmnuma/hypercall_abi.h"
+#include "firsttouch.h"
+#include "kvmnuma.h"
+
+static struct kobject *kvmnuma_kobj;
+static struct kobject *vms_kobj;
+
+#define to_vm(k) container_of(k, struct kvmnuma_vm, kobj)
+
+/* --- per-VM files ----------------------------------------------------- */
+
+static ssize_t pid_show(struct kobject *kobj, struct kobj_attribute *attr,
+			char *buf)
+{
+	return sysfs_emit(buf, "%d\n", to_vm(kobj)->pid);
+}
+
+static ssize_t vcpus_show(struct kobject *kobj, struct kobj_attribute *attr,
+			  char *buf)
+{
+	return sysfs_emit(buf, "%d\n",
+			  atomic_read(&to_vm(kobj)->kvm->online_vcpus));
+}
+
+static ssize_t memory_bytes_show(struct kobject *kobj,
+				 struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", kvmnuma_vm_memory_bytes(to_vm(kobj)));
+}
+
+static ssize_t policy_show(struct kobject *kobj, struct kobj_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%s\n",
+			  kvmnuma_policy_name(READ_ONCE(to_vm(kobj)->policy)));
+}
+
+/* Mechanisms this build implements; the others are refused. */
+#define KVMNUMA_MECH_SUPPORTED	KVMNUMA_MECH_FIRST_TOUCH
+
+static int check_policy_supported(const char *who, int policy)
+{
+	unsigned int missing = kvmnuma_policy_mechanisms(policy) &
+			       ~KVMNUMA_MECH_SUPPORTED;
+
+	if (missing) {
+		pr_info("%s: policy %s is not implemented by this version\n",
+			who, kvmnuma_policy_name(policy));
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+static ssize_t policy_store(struct kobject *kobj, struct kobj_attribute *attr,
+			    const char *buf, size_t count)
+{
+	struct kvmnuma_vm *vm = to_vm(kobj);
+	int policy, ret;
+
+	policy = kvmnuma_policy_parse(buf, count);
+	if (policy < 0) {
+		pr_info("VM %s: unknown policy '%.*s'\n", vm->id,
+			(int)min_t(size_t, count, 32), buf);
+		return -EINVAL;
+	}
+	ret = check_policy_supported(vm->id, policy);
+	if (ret)
+		return ret;
+
+	mutex_lock(&vm->policy_lock);
+	if (vm->policy != policy)
+		pr_info("VM %s: policy %s -> %s\n", vm->id,
+			kvmnuma_policy_name(vm->policy),
+			kvmnuma_policy_name(policy));
+	WRITE_ONCE(vm->policy, policy);
+	mutex_unlock(&vm->policy_lock);
+	return count;
+}
+
+static struct kobj_attribute pid_attr = __ATTR_RO(pid);
+static struct kobj_attribute vcpus_attr = __ATTR_RO(vcpus);
+static struct kobj_attribute memory_bytes_attr = __ATTR_RO(memory_bytes);
+static struct kobj_attribute policy_attr = __ATTR_RW(policy);
+
+static struct attribute *vm_attrs[] = {
+	&pid_attr.attr,
+	&vcpus_attr.attr,
+	&memory_bytes_attr.attr,
+	&policy_attr.attr,
+	NULL,
+};
+
+static const struct attribute_group vm_group = {
+	.attrs = vm_attrs,
+};
+
+/* stats/: one counter per file, so scripts need no parsing. */
+#define VM_STAT_ATTR(field)						\
+static ssize_t field##_show(struct kobject *kobj,			\
+			    struct kobj_attribute *attr, char *buf)	\
+{									\
+	return sysfs_emit(buf, "%lld\n",				\
+			  atomic64_read(&to_vm(kobj)->stats.field));	\
+}									\
+static struct kobj_attribute field##_attr = __ATTR_RO(field)
+
+VM_STAT_ATTR(probes);
+VM_STAT_ATTR(batches);
+VM_STAT_ATTR(entries);
+VM_STAT_ATTR(bad_batches);
+VM_STAT_ATTR(disabled_batches);
+VM_STAT_ATTR(pages_discarded);
+VM_STAT_ATTR(discard_failures);
+VM_STAT_ATTR(pages_not_discardable);
+VM_STAT_ATTR(refaults);
+
+/* One line per online host node: "<node> <re-faults>". */
+static ssize_t refaults_per_node_show(struct kobject *kobj,
+				      struct kobj_attribute *attr, char *buf)
+{
+	struct kvmnuma_vm *vm = to_vm(kobj);
+	int node, len = 0;
+
+	for_each_online_node(node)
+		len += sysfs_emit_at(buf, len, "%d %lld\n", node,
+				     atomic64_read(&vm->stats.refaults_node[node]));
+	return len;
+}
+
+static struct kobj_attribute refaults_per_node_attr =
+	__ATTR_RO(refaults_per_node);
+
+static struct attribute *vm_stats_attrs[] = {
+	&probes_attr.attr,
+	&batches_attr.attr,
+	&entries_attr.attr,
+	&bad_batches_attr.attr,
+	&disabled_batches_attr.attr,
+	&pages_discarded_attr.attr,
+	&discard_failures_attr.attr,
+	&pages_not_discardable_attr.attr,
+	&refaults_attr.attr,
+	&refaults_per_node_attr.attr,
+	NULL,
+};
+
+static const struct attribute_group vm_stats_group = {
+	.name = "stats",
+	.attrs = vm_stats_attrs,
+};
+
+static const struct attribute_group *vm_groups[] = {
+	&vm_group,
+	&vm_stats_group,
+	NULL,
+};
+
+static void vm_release(struct kobject *kobj)
+{
+	struct kvmnuma_vm *vm = to_vm(kobj);
+
+	kvmnuma_ft_vm_free(vm);
+	if (vm->kvm)
+		kvm_put_kvm(vm->kvm);
+	kfree(vm);
+}
+
+const struct kobj_type kvmnuma_vm_ktype = {
+	.release = vm_release,
+	.sysfs_ops = &kobj_sysfs_ops,
+	.default_groups = vm_groups,
+};
+
+int kvmnuma_sysfs_add_vm(struct kvmnuma_vm *vm)
+{
+	return kobject_init_and_add(&vm->kobj, &kvmnuma_vm_ktype, vms_kobj,
+				    "%s", vm->id);
+}
+
+/* --- top-level files -------------------------------------------------- */
+
+static ssize_t abi_version_show(struct kobject *kobj,
+				struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", KVMNUMA_ABI_VERSION);
+}
+
+static ssize_t default_policy_show(struct kobject *kobj,
+				   struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%s\n",
+			  kvmnuma_policy_name(READ_ONCE(kvmnuma_default_policy)));
+}
+
+static ssize_t default_policy_store(struct kobject *kobj,
+				    struct kobj_attribute *attr,
+				    const char *buf, size_t count)
+{
+	int policy = kvmnuma_policy_parse(buf, count);
+	int ret;
+
+	if (policy < 0) {
+		pr_info("default_policy: unknown policy '%.*s'\n",
+			(int)min_t(size_t, count, 32), buf);
+		return -EINVAL;
+	}
+	ret = check_policy_supported("default_policy", policy);
+	if (ret)
+		return ret;
+	WRITE_ONCE(kvmnuma_default_policy, policy);
+	return count;
+}
+
+static struct kobj_attribute abi_version_attr = __ATTR_RO(abi_version);
+static struct kobj_attribute default_policy_attr = __ATTR_RW(default_policy);
+
+static struct attribute *top_attrs[] = {
+	&abi_version_attr.attr,
+	&default_policy_attr.attr,
+	NULL,
+};
+
+static const struct attribute_group top_group = {
+	.attrs = top_attrs,
+};
+
+int kvmnuma_sysfs_init(void)
+{
+	int ret;
+
+	kvmnuma_kobj = kobject_create_and_add("kvmnuma", kernel_kobj);
+	if (!kvmnuma_kobj)
+		return -ENOMEM;
+	ret = sysfs_create_group(kvmnuma_kobj, &top_group);
+	if (ret)
+		goto err_put;
+	vms_kobj = kobject_create_and_add("vms", kvmnuma_kobj);
+	if (!vms_kobj) {
+		ret = -ENOMEM;
+		goto err_group;
+	}
+	return 0;
+
+err_group:
+	sysfs_remove_group(kvmnuma_kobj, &top_group);
+err_put:
+	kobject_put(kvmnuma_kobj);
+	return ret;
+}
+
+void kvmnuma_sysfs_exit(void)
+{
+	kobject_put(vms_kobj);
+	sysfs_remove_group(kvmnuma_kobj, &top_group);
+	kobject_put(kvmnuma_kobj);
+}

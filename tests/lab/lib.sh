@@ -1,0 +1,349 @@
+# tests/lab/lib.sh — helpers for lab scenarios (busybox ash; sourced in L1).
+#
+# A scenario is tests/lab/scenarios/NAME.sh, run by scripts/lab/run-scenarios
+# in a fresh L1 (emulated NUMA KVM host) with this file already sourced.
+# Optional header line anywhere in the first 20 lines:
+#     # lab: nodes=4 mem=4096 timeout=120
+# (L1 NUMA nodes, L1 RAM in MiB split evenly over the nodes, hard time limit
+# in seconds for the whole L1 run, boot included).
+#
+# Environment the scenario sees:
+#   LAB_TREE       the project tree's path on the build machine, which is also
+#                  its path for anything run under `chroot /hostroot` (QEMU)
+#   LAB_TREE_L1    the same tree as L1 sees it (/hostroot$LAB_TREE), read-only
+#   LAB_TOOLS      static helpers (gfn2node, l2chan), runnable in L1 directly
+#   LAB_RESULTS    writable directory copied back as build/lab/results/NAME/
+#   LAB_WORK       scratch directory in L1 (tmpfs)
+#   LAB_NODES      number of L1 NUMA nodes; LAB_KVER kernel version
+#   KEEPALIVE_PID  pid of the keep-alive VM: a paused 16 MiB VM started by
+#                  L1's init before the scenario, alive until poweroff (KVM
+#                  flips static keys on first VM create / last VM destroy,
+#                  which oopsed L1 under multi-threaded TCG).  Scenarios see
+#                  it as one more VM (e.g. in /sys/kernel/kvmnuma); never stop it.
+# L1 state on entry: kernel.numa_balancing=0, THP "always" (see thp_set).
+#
+# Outcome: the scenario fails if it calls `fail` (recorded, the scenario goes
+# on) or `die` (recorded, the scenario exits), if it exits non-zero, if it
+# runs past its time limit, or if any kernel log (L1 dmesg/console, every L2
+# console and dmesg) shows a splat.  Otherwise it passes.  L2 guests still
+# running at the end are stopped (and their dmesg collected) automatically.
+#
+# `metric NAME VALUE` lines go to the runner's output and results.json.
+
+LAB_L2_CPU=${LAB_L2_CPU:-EPYC-Rome}    # see DESIGN.md: -cpu host splats (XSAVE)
+LAB_L2_BOOT_TIMEOUT=${LAB_L2_BOOT_TIMEOUT:-90}
+LAB_L2_CMD_TIMEOUT=${LAB_L2_CMD_TIMEOUT:-60}
+
+# ---------------------------------------------------------------- reporting
+
+lab_now() { cut -d' ' -f1 /proc/uptime; }
+
+# lab_since T0: seconds (2 decimals) elapsed since a lab_now value.
+lab_since() { awk -v a="$1" -v b="$(lab_now)" 'BEGIN { printf "%.2f\n", b - a }'; }
+
+note() { echo "note: $*"; }
+
+metric() {
+	echo "metric $1 $2"
+	echo "$1 $2" >> "$LAB_RESULTS/metrics"
+}
+
+# fail MSG: record a failure and return 1; the scenario goes on, so later
+# checks still report.  Use `die` (or `... || exit 1`) when going on is
+# pointless.
+fail() {
+	echo "FAIL: $*"
+	echo "$*" >> "$LAB_WORK/failures"
+	return 1
+}
+
+die() {
+	fail "$@"
+	exit 1
+}
+
+# expect_eq DESC EXPECTED SEEN / expect_ne / expect_ge / expect_le (integers
+# for ge/le): print both values; on mismatch record a failure, return 1.
+expect_eq() {
+	if [ "$3" = "$2" ]; then echo "ok: $1: $3"; else fail "$1: expected $2, seen $3"; fi
+}
+expect_ne() {
+	if [ "$3" != "$2" ]; then echo "ok: $1: $3"; else fail "$1: expected not $2, seen $3"; fi
+}
+expect_ge() {
+	if [ "$3" -ge "$2" ] 2>/dev/null; then echo "ok: $1: $3 >= $2"; else fail "$1: expected >= $2, seen $3"; fi
+}
+expect_le() {
+	if [ "$3" -le "$2" ] 2>/dev/null; then echo "ok: $1: $3 <= $2"; else fail "$1: expected <= $2, seen $3"; fi
+}
+
+# wait_for TIMEOUT CMD...: run CMD every 0.2 s until it succeeds (return 0)
+# or TIMEOUT seconds pass (return 1).
+wait_for() {
+	_wf_end=$(( $(cut -d. -f1 /proc/uptime) + $1 )); shift
+	while ! "$@"; do
+		[ "$(cut -d. -f1 /proc/uptime)" -ge "$_wf_end" ] && return 1
+		sleep 0.2
+	done
+	return 0
+}
+
+# ---------------------------------------------------------------- L1 state
+
+# thp_set always|madvise|never: L1's transparent huge pages (anonymous RAM
+# gets 2 MiB pages under "always", which defeats 4 KiB placement; memfd RAM is
+# 4 KiB shmem unless shmem_enabled says otherwise).
+thp_set() {
+	echo "$1" > /sys/kernel/mm/transparent_hugepage/enabled || fail "thp_set $1"
+	echo "$1" > /sys/kernel/mm/transparent_hugepage/defrag 2>/dev/null
+	note "THP enabled: $(cat /sys/kernel/mm/transparent_hugepage/enabled)"
+}
+
+# node_cpus N: CPU list of L1 node N.
+node_cpus() { cat "/sys/devices/system/node/node$1/cpulist"; }
+
+kvmnuma_load() {
+	_ko=$LAB_TREE_L1/kmod/kvmnuma.ko
+	[ -f "$_ko" ] || { fail "kvmnuma_load: $LAB_TREE/kmod/kvmnuma.ko not built"; return 1; }
+	insmod "$_ko" "$@" || { fail "kvmnuma_load: insmod kvmnuma.ko $*"; dmesg | tail -n 20; return 1; }
+	note "kvmnuma.ko loaded $*"
+}
+
+kvmnuma_unload() {
+	rmmod kvmnuma || { fail "kvmnuma_unload: rmmod kvmnuma"; return 1; }
+	note "kvmnuma.ko unloaded"
+}
+
+# ---------------------------------------------------------------- L2 guests
+
+_l2dir() { echo "$LAB_WORK/l2/$1"; }
+
+l2_pid() { cat "$LAB_WORK/l2/$1/pid" 2>/dev/null; }
+
+# l2_mem NAME: guest RAM in MiB.
+l2_mem() { cat "$LAB_WORK/l2/$1/mem" 2>/dev/null; }
+
+# _alive PID: running and not a zombie (a dead child stays in /proc until
+# waited for, and `kill -0` succeeds on it).
+_alive() {
+	[ -r "/proc/$1/stat" ] || return 1
+	[ "$(sed 's/.*) //' "/proc/$1/stat" | cut -c1)" != Z ]
+}
+
+# l2_console_tail NAME [LINES]: last lines of the L2 serial console (and of
+# QEMU's own stderr) — printed on every L2 timeout.
+l2_console_tail() {
+	echo "---- tail of $1 console ----"
+	tail -n "${2:-30}" "$LAB_RESULTS/l2-$1.console.log" 2>/dev/null
+	echo "---- tail of $1 qemu log ----"
+	tail -n 10 "$LAB_RESULTS/l2-$1.qemu.log" 2>/dev/null
+	echo "----"
+}
+
+# l2_vcpu_tids NAME: "INDEX TID" per vCPU thread (needs debug-threads=on,
+# which l2_start sets).
+l2_vcpu_tids() {
+	for _t in /proc/$(l2_pid "$1")/task/*; do
+		_c=$(cat "$_t/comm" 2>/dev/null)
+		case "$_c" in
+		"CPU "*/KVM) _i=${_c#CPU }; echo "${_i%/KVM} ${_t##*/}" ;;
+		esac
+	done | sort -n
+}
+
+# l2_pin NAME NODE,NODE,...: pin vCPU i to the CPUs of the i-th listed L1 node.
+l2_pin() {
+	_nodes=$(echo "$2" | tr ',' ' ')
+	l2_vcpu_tids "$1" > "$LAB_WORK/.tids"
+	for _n in $_nodes; do
+		read -r _i _tid || { fail "l2_pin $1: fewer vCPUs than nodes in '$2'"; return 1; }
+		taskset -p -c "$(node_cpus "$_n")" "$_tid" > /dev/null ||
+			{ fail "l2_pin $1: taskset vCPU $_i to node $_n"; return 1; }
+		note "$1: vCPU $_i (tid $_tid) pinned to node $_n (cpus $(node_cpus "$_n"))"
+	done < "$LAB_WORK/.tids"
+}
+
+# l2_hmp NAME COMMAND: run a QEMU monitor (HMP) command, print its output.
+l2_hmp() {
+	_d=$(_l2dir "$1")
+	_before=$(wc -c < "$_d/mon.log")
+	echo "$2" > "$_d/mon.in"
+	# Output is complete when a new "(qemu) " prompt has been printed.
+	wait_for 10 sh -c "tail -c +$((_before + 1)) '$_d/mon.log' | tail -c 7 | grep -q '(qemu) \$'" ||
+		{ fail "l2_hmp $1 '$2': no answer"; return 1; }
+	tail -c +$((_before + 1)) "$_d/mon.log" | tr -d '\r' | sed -e '1d' -e '$d' | grep -v '^(qemu)'
+}
+
+# l2_start NAME [--mem MiB] [--vcpus N] [--pin N0,N1,...] [--anon]
+#          [--extra "qemu args"] [--append "kernel args"] [--no-guest-module]
+#          [--cpu MODEL]
+# Start an L2 guest with KVM; return once its command shell answers.
+#   --mem       guest RAM, MiB (default 512; keep <= 2048 so gpa == offset
+#               in the RAM mapping, see gfn2node)
+#   --pin       L1 node of each vCPU; QEMU starts paused (-S) and is resumed
+#               only after pinning, so even the guest's first boot touches
+#               happen on the pinned nodes
+#   --anon      anonymous RAM (memory-backend-ram) instead of the default
+#               memfd with share=on (4 KiB shmem, punch-hole discard)
+#   --append    extra kernel command line; kvmnuma_guest.PARAM=VALUE words are
+#               passed to the guest module's insmod
+#   --no-guest-module  do not load kvmnuma_guest.ko in L2
+# L2 console: $LAB_RESULTS/l2-NAME.console.log (kernel console at loglevel 5,
+# so warnings and worse; the full dmesg is saved by l2_stop).
+l2_start() {
+	_name=$1; shift
+	_mem=512 _vcpus=1 _pin= _backend=memfd _extra= _append= _gm=1 _cpu=$LAB_L2_CPU
+	while [ $# -gt 0 ]; do
+		case "$1" in
+		--mem) _mem=$2; shift ;;
+		--vcpus) _vcpus=$2; shift ;;
+		--pin) _pin=$2; shift ;;
+		--anon) _backend=ram ;;
+		--extra) _extra=$2; shift ;;
+		--append) _append=$2; shift ;;
+		--no-guest-module) _gm=0 ;;
+		--cpu) _cpu=$2; shift ;;
+		*) fail "l2_start: unknown option $1"; return 1 ;;
+		esac
+		shift
+	done
+	_d=$(_l2dir "$_name")
+	rm -rf "$_d"; mkdir -p "$_d"
+	mkfifo "$_d/cmd.in" "$_d/cmd.out" "$_d/mon.in" "$_d/mon.out"
+	: > "$_d/mon.log"
+	echo "$_mem" > "$_d/mem"
+	if [ $_backend = memfd ]; then
+		_obj="memory-backend-memfd,id=ram,size=${_mem}M,share=on"
+	else
+		_obj="memory-backend-ram,id=ram,size=${_mem}M"
+	fi
+	[ $_gm = 0 ] && _append="$_append lab.guestmod=0"
+	_t0=$(lab_now)
+	# -S: start paused, so that pinning (if any) precedes every guest
+	# instruction; resumed with "cont" below.
+	# shellcheck disable=SC2086  # _extra is a word list by design
+	chroot /hostroot /usr/bin/qemu-system-x86_64 \
+		-name "$_name,debug-threads=on" -enable-kvm -S \
+		-machine q35,memory-backend=ram -cpu "$_cpu" \
+		-smp "$_vcpus" -m "${_mem}M" -object "$_obj" \
+		-nodefaults -display none -no-reboot \
+		-kernel "/boot/vmlinuz-$LAB_KVER" \
+		-initrd "$LAB_TREE/build/lab/l2-initramfs.cpio" \
+		-append "console=ttyS0 loglevel=5 panic=-1 lab.name=$_name $_append" \
+		-chardev "file,id=con,path=$LAB_RESULTS/l2-$_name.console.log" \
+		-serial chardev:con \
+		-device virtio-serial \
+		-chardev "pipe,id=cmd,path=$_d/cmd" \
+		-device virtserialport,chardev=cmd,name=cmd \
+		-chardev "pipe,id=mon,path=$_d/mon" -mon chardev=mon,mode=readline \
+		$_extra \
+		</dev/null >"$LAB_RESULTS/l2-$_name.qemu.log" 2>&1 &
+	_pid=$!
+	echo "$_pid" > "$_d/pid"
+	# Drain the monitor's output, or QEMU blocks once the FIFO is full.
+	cat "$_d/mon.out" >> "$_d/mon.log" &
+	echo $! > "$_d/mon.cat"
+	if ! wait_for 30 sh -c "grep -q '^CPU $((_vcpus - 1))/KVM' /proc/$_pid/task/*/comm 2>/dev/null || ! [ -d /proc/$_pid ]" ||
+	   ! _alive "$_pid"; then
+		l2_console_tail "$_name"
+		fail "l2_start $_name: QEMU did not start"
+		return 1
+	fi
+	if [ -n "$_pin" ]; then
+		l2_pin "$_name" "$_pin" || return 1
+	fi
+	echo cont > "$_d/mon.in"
+	_st=$("$LAB_TOOLS/l2chan" -t "$LAB_L2_BOOT_TIMEOUT" "$_d/cmd" 'cat /run/lab-guestmod')
+	_rc=$?
+	if [ $_rc != 0 ]; then
+		l2_console_tail "$_name"
+		fail "l2_start $_name: command shell did not answer within ${LAB_L2_BOOT_TIMEOUT}s (l2chan $_rc)"
+		return 1
+	fi
+	echo running > "$_d/state"
+	note "$_name: up in $(lab_since "$_t0") s (pid $_pid, ${_mem} MiB $_backend, $_vcpus vCPU, cpu $_cpu), guest module: $_st"
+	case "$_st" in
+	failed*) fail "l2_start $_name: kvmnuma_guest.ko: $_st"; return 1 ;;
+	esac
+	return 0
+}
+
+# l2 [-t SECONDS] NAME CMD...: run CMD (joined with spaces, a shell command
+# line; each call is a fresh `sh` in L2, stdin /dev/null) in L2, print its
+# output (stdout and stderr), return its exit status.  Timeout (default 60 s):
+# status 124 and the console tail.
+l2() {
+	_to=$LAB_L2_CMD_TIMEOUT
+	if [ "$1" = -t ]; then _to=$2; shift 2; fi
+	_n=$1; shift
+	"$LAB_TOOLS/l2chan" -t "$_to" "$(_l2dir "$_n")/cmd" "$*"
+	_rc=$?
+	[ $_rc = 124 ] && l2_console_tail "$_n"
+	return $_rc
+}
+
+# l2_stop NAME: save L2's dmesg, quit QEMU cleanly (monitor "quit"; SIGTERM,
+# then SIGKILL if it hangs), wait for the process to exit.
+l2_stop() {
+	_d=$(_l2dir "$1")
+	_pid=$(l2_pid "$1")
+	[ -n "$_pid" ] || { fail "l2_stop $1: no such guest"; return 1; }
+	[ "$(cat "$_d/state" 2>/dev/null)" = stopped ] && return 0
+	if _alive "$_pid"; then
+		"$LAB_TOOLS/l2chan" -t 20 "$_d/cmd" dmesg > "$LAB_RESULTS/l2-$1.dmesg.txt" 2>&1 ||
+			note "$1: could not read dmesg"
+		echo quit > "$_d/mon.in"
+		if ! wait_for 15 sh -c "! { [ -r /proc/$_pid/stat ] && [ \"\$(sed 's/.*) //' /proc/$_pid/stat | cut -c1)\" != Z ]; }"; then
+			note "$1: QEMU ignored quit; SIGTERM"
+			kill -TERM "$_pid" 2>/dev/null
+			wait_for 10 sh -c "! [ -d /proc/$_pid ] || grep -q '^[^)]*) Z' /proc/$_pid/stat" ||
+				{ kill -KILL "$_pid" 2>/dev/null; fail "l2_stop $1: QEMU had to be killed"; }
+		fi
+	fi
+	wait "$_pid" 2>/dev/null
+	kill "$(cat "$_d/mon.cat")" 2>/dev/null
+	echo stopped > "$_d/state"
+	note "$1: stopped"
+}
+
+# l2_running: names of the L2 guests not yet stopped.
+l2_running() {
+	for _s in "$LAB_WORK"/l2/*/state; do
+		[ -f "$_s" ] && [ "$(cat "$_s")" = running ] && basename "$(dirname "$_s")"
+	done
+}
+
+# --------------------------------------------------------------- placement
+
+# l2_placement NAME GFN...: "GFN NODE" per guest page (GFN: number, 0x-hex,
+# or inclusive range A-B; "-" reads more from stdin).  NODE "-" = not backed.
+l2_placement() {
+	_n=$1; shift
+	"$LAB_TOOLS/gfn2node" "$(l2_pid "$_n")" "$(l2_mem "$_n")" "$@"
+}
+
+# l2_placement_summary NAME [GFN...]: per-node page counts ("node0 N",
+# ..., "absent N", "other N", "total N") over the given gfns, or all of RAM.
+l2_placement_summary() {
+	_n=$1; shift
+	"$LAB_TOOLS/gfn2node" -s "$(l2_pid "$_n")" "$(l2_mem "$_n")" "$@"
+}
+
+# -------------------------------------------------------------- begin/end
+
+lab_begin() {
+	mkdir -p "$LAB_WORK/l2"
+	: > "$LAB_WORK/failures"
+	LAB_T0=$(lab_now)
+	trap 'lab_end $?' EXIT
+	note "scenario $LAB_SCENARIO: L1 $LAB_NODES nodes, kernel $LAB_KVER, uptime $LAB_T0 s, keep-alive pid $KEEPALIVE_PID"
+}
+
+lab_end() {
+	_rc=$1
+	trap - EXIT
+	for _g in $(l2_running); do l2_stop "$_g"; done
+	echo "$_rc" > "$LAB_WORK/scen.rc"
+	note "scenario finished (status $_rc) after $(lab_since "$LAB_T0") s"
+	exit "$_rc"
+}
