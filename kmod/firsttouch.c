@@ -21,7 +21,7 @@
 #include "kvmnuma.h"
 
 /* Guest RAM beyond this many frames (64 TiB) is not tracked for re-faults. */
-#define MAX_TRACKED_GFNS (1ULL << 34)
+#define MAX_TRACKED_GFNS BIT_ULL(34)
 
 /* Per-VM state, created by the first batch served. */
 struct kvmnuma_ft_vm {
@@ -62,7 +62,7 @@ static struct kvmnuma_ft_vm *ft_state(struct kvmnuma_vm *vm, struct kvm *kvm)
 	if (!ft)
 		return NULL;
 	ft->nr_gfns = nr_gfns;
-	ft->discarded = kvzalloc(BITS_TO_LONGS(nr_gfns) * sizeof(long),
+	ft->discarded = kvcalloc(BITS_TO_LONGS(nr_gfns), sizeof(long),
 				 GFP_KERNEL_ACCOUNT);
 	if (!ft->discarded) {
 		kfree(ft);
@@ -222,6 +222,7 @@ void kvmnuma_tdp_fault_probe(void *data, struct kvm_vcpu *vcpu,
 	vm = kvmnuma_vm_lookup_rcu(vcpu->kvm);
 	if (!vm)
 		goto out;
+	/* Pairs with the cmpxchg_release() that published it. */
 	ft = smp_load_acquire(&vm->ft);
 	if (!ft || gfn >= ft->nr_gfns || !test_bit(gfn, ft->discarded))
 		goto out;
