@@ -5,6 +5,9 @@ include scripts/kernel.mk
 KDIR ?= /lib/modules/$(LAB_KVER)/build
 OLD_KDIR ?= /lib/modules/$(OLD_KVER)/build
 BUILD := $(CURDIR)/build
+# Modules build with W=1 and, unless WERROR=0, fail on any warning.
+WERROR ?= 1
+KBUILD_ARGS := W=1 $(if $(filter 1,$(WERROR)),KCFLAGS=-Werror)
 
 CC ?= gcc
 USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE
@@ -27,13 +30,15 @@ help:
 
 modules:
 	@test -d $(KDIR) || { echo "error: no kernel tree at $(KDIR); run 'make deps' or pass KDIR=" >&2; exit 1; }
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) $(KBUILD_ARGS) modules
 
 modules-old:
 	@test -d $(OLD_KDIR) || { echo "error: no kernel tree at $(OLD_KDIR); run 'make deps'" >&2; exit 1; }
 	rm -rf $(BUILD)/old && mkdir -p $(BUILD)/old
+	mkdir -p $(BUILD)/old/tests/lab
 	cp -r Kbuild kmod guest-driver common include $(BUILD)/old/
-	$(MAKE) -C $(OLD_KDIR) M=$(BUILD)/old W=1 modules
+	cp -r tests/lab/guest-modules $(BUILD)/old/tests/lab/
+	$(MAKE) -C $(OLD_KDIR) M=$(BUILD)/old $(KBUILD_ARGS) modules
 
 include userspace/Makefile.inc
 include tests/Makefile.inc
