@@ -5,7 +5,8 @@
  *
  * Usage: touch-mem -m MiB [-o gfn-file] [-h hold-file] [-s seed]
  *   -o  write the backing guest frames as lines "first_gfn npages"
- *       (sorted, merged runs), read from /proc/self/pagemap;
+ *       (sorted, merged runs), read from /proc/self/pagemap, then create
+ *       <gfn-file>.done;
  *   -h  after writing, keep the memory until hold-file exists, then verify
  *       every page still holds its pattern;
  * Prints "touched <pages> mismatches <n>"; exits 1 on any mismatch.
@@ -66,6 +67,11 @@ static void write_gfns(const char *path, char *mem, size_t pages)
 	}
 	fclose(out);
 	free(gfns);
+
+	char done[4096];
+
+	snprintf(done, sizeof(done), "%s.done", path);
+	fclose(fopen(done, "w"));
 }
 
 static uint64_t pattern(size_t page, uint64_t seed)
