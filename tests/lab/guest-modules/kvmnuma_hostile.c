@@ -6,7 +6,9 @@
  * Results go to the kernel log, one line per case, then a summary line
  * "kvmnuma_hostile: <n> cases, <m> failed".
  *
- * Assumes guest RAM is one range starting at 0 (q35, at most 2 GiB).
+ * ram_mb must be the guest's RAM size as given to QEMU (-m, at most
+ * 2 GiB on q35, so RAM is one range from 0): the BIOS' E820 map reserves
+ * the top pages, so the guest's own idea of its RAM end is lower.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -20,6 +22,10 @@
 #include "../../../include/kvmnuma/hypercall_abi.h"
 
 #define PATTERN 0x6b766d6e756d6121ULL
+
+static unsigned long ram_mb;
+module_param(ram_mb, ulong, 0444);
+MODULE_PARM_DESC(ram_mb, "Guest RAM in MiB, as given to QEMU");
 
 static u64 *batch;		/* one page: the batch array */
 static u64 *victims;		/* pages named by frees: must survive */
@@ -45,9 +51,11 @@ static u64 victim_entry(unsigned int i)
 
 static int __init hostile_init(void)
 {
-	u64 ram_end = __pa(high_memory);
-	u64 last_page = ram_end - PAGE_SIZE;
+	u64 ram_end = (u64)ram_mb << 20;
 	unsigned int i;
+
+	if (!ram_mb || ram_mb > 2048)
+		return -EINVAL;
 
 	batch = (u64 *)get_zeroed_page(GFP_KERNEL);
 	victims = (u64 *)__get_free_pages(GFP_KERNEL, 2);
@@ -65,7 +73,7 @@ static int __init hostile_init(void)
 	expect("array-outside-ram", 1UL << 45, 4, KVMNUMA_RES_EFAULT);
 	expect("array-in-mmio", 0xfee00000UL, 4, KVMNUMA_RES_EFAULT);
 	/* The array's last entries lie past the end of RAM. */
-	expect("array-spans-ram-end", last_page + PAGE_SIZE - 16, 4,
+	expect("array-spans-ram-end", ram_end - 16, 4,
 	       KVMNUMA_RES_EFAULT);
 	expect("count-too-large", virt_to_phys(batch), KVMNUMA_MAX_BATCH + 1,
 	       KVMNUMA_RES_E2BIG);

@@ -9,7 +9,7 @@ l2_start h --vcpus 2 --pin 0,1 --mem 256 --no-guest-module || die "L2 did not st
 vm=/sys/kernel/kvmnuma/vms/$(l2_pid h)
 wait_for 2 test -d "$vm" || die "guest VM not in sysfs"
 
-l2 h insmod /lib/lab/kvmnuma_hostile.ko || die "cannot load the hostile module"
+l2 h insmod /lib/lab/kvmnuma_hostile.ko ram_mb=256 || die "cannot load the hostile module"
 out=$(l2 h 'dmesg | grep kvmnuma_hostile:')
 echo "$out"
 summary=$(echo "$out" | sed -n 's/.*kvmnuma_hostile: \([0-9]*\) cases, \([0-9]*\) failed.*/\1 \2/p')
