@@ -165,6 +165,11 @@ void kvmnuma_queue_event(unsigned long pfn, unsigned int order, int op)
 	q = &queues[kvmnuma_queue_index(pfn, nr_queues)];
 
 	spin_lock_irqsave(&q->lock, flags);
+	/* Checked again under the lock: see reactivate(). */
+	if (unlikely(atomic_read(&state) != QUEUES_ACTIVE)) {
+		spin_unlock_irqrestore(&q->lock, flags);
+		return;
+	}
 	q->entries[q->count++] = KVMNUMA_ENTRY(pfn, order, op);
 	if (q->count == queue_len) {
 		atomic64_inc(&kvmnuma_guest_stats.flushes_full);
@@ -203,6 +208,27 @@ static void flush_all(bool from_timer)
 	}
 }
 
+/*
+ * Leaves a pause.  Entries queued before the pause are stale: the pages
+ * they free may have been reallocated, unrecorded, since.  Empty every
+ * queue before events are recorded again; no event is queued meanwhile,
+ * since the state is checked under each queue's lock.
+ */
+static void reactivate(int old)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_queues; i++) {
+		unsigned long flags;
+
+		spin_lock_irqsave(&queues[i].lock, flags);
+		queues[i].count = 0;
+		spin_unlock_irqrestore(&queues[i].lock, flags);
+	}
+	if (atomic_cmpxchg(&state, old, QUEUES_ACTIVE) == old)
+		pr_info("host: first-touch is on for this VM; resuming\n");
+}
+
 /* While paused, ask again whether the host wants events. */
 static void recheck_host(void)
 {
@@ -211,11 +237,9 @@ static void recheck_host(void)
 
 	ret = old == QUEUES_HOST_ABSENT ? kvmnuma_host_probe() :
 					  kvmnuma_host_flush(0, 0);
-	if ((old == QUEUES_HOST_ABSENT && ret > 0) ||
-	    (old == QUEUES_HOST_DISABLED && ret == KVMNUMA_RES_OK)) {
-		if (atomic_cmpxchg(&state, old, QUEUES_ACTIVE) == old)
-			pr_info("host: first-touch is on for this VM; resuming\n");
-	}
+	if ((old == QUEUES_HOST_ABSENT && ret == KVMNUMA_ABI_VERSION) ||
+	    (old == QUEUES_HOST_DISABLED && ret == KVMNUMA_RES_OK))
+		reactivate(old);
 }
 
 static void periodic_flush_fn(struct work_struct *work)
