@@ -243,8 +243,13 @@ static void scan_work_fn(struct work_struct *work)
 	if (!ctx)
 		goto out_unlock;
 	scan_processes_locked(ctx);
-	for (i = 0; i < ctx->nr_found; i++)
-		add_vm_locked(ctx->found[i].kvm, ctx->found[i].pid);
+	for (i = 0; i < ctx->nr_found; i++) {
+		/* A VM open in two places (dup, fork) is found twice. */
+		if (find_vm_locked(ctx->found[i].kvm))
+			kvm_put_kvm(ctx->found[i].kvm);
+		else
+			add_vm_locked(ctx->found[i].kvm, ctx->found[i].pid);
+	}
 	again = ctx->overflow;
 
 out_unlock:

@@ -77,6 +77,13 @@ static ssize_t policy_store(struct kobject *kobj, struct kobj_attribute *attr,
 	ret = check_policy_supported(vm->id, policy);
 	if (ret)
 		return ret;
+	/* Pages pinned for a device's DMA cannot be replaced behind it. */
+	if ((kvmnuma_policy_mechanisms(policy) & KVMNUMA_MECH_FIRST_TOUCH) &&
+	    kvm_arch_has_assigned_device(vm->kvm)) {
+		pr_info("VM %s: first-touch refused: the VM has an assigned device\n",
+			vm->id);
+		return -EBUSY;
+	}
 
 	mutex_lock(&vm->policy_lock);
 	if (vm->policy != policy)
