@@ -58,16 +58,6 @@ static void hook_module(struct module *mod)
 	}
 }
 
-static void forget_module(struct module *mod)
-{
-	unsigned int h;
-
-	/* The module's tracepoints, and our probes on them, are gone. */
-	for (h = 0; h < ARRAY_SIZE(hooks); h++)
-		if (hooks[h].tp && within_module((unsigned long)hooks[h].tp, mod))
-			hooks[h].tp = NULL;
-}
-
 static int tracepoint_module_event(struct notifier_block *nb,
 				   unsigned long state, void *data)
 {
@@ -75,10 +65,12 @@ static int tracepoint_module_event(struct notifier_block *nb,
 
 	if (strcmp(tp_mod->mod->name, "kvm"))
 		return NOTIFY_OK;
+	/*
+	 * GOING is not handled: kvm.ko cannot unload while we are loaded,
+	 * and unregistering this notifier sends GOING for every module.
+	 */
 	if (state == MODULE_STATE_COMING)
 		hook_module(tp_mod->mod);
-	else if (state == MODULE_STATE_GOING)
-		forget_module(tp_mod->mod);
 	return NOTIFY_OK;
 }
 
@@ -110,13 +102,13 @@ void kvmnuma_kvm_tracepoints_exit(void)
 {
 	unsigned int h;
 
-	unregister_tracepoint_module_notifier(&tracepoint_module_nb);
 	for (h = 0; h < ARRAY_SIZE(hooks); h++) {
 		if (!hooks[h].tp)
 			continue;
 		tracepoint_probe_unregister(hooks[h].tp, hooks[h].probe, NULL);
 		hooks[h].tp = NULL;
 	}
+	unregister_tracepoint_module_notifier(&tracepoint_module_nb);
 	/* No probe runs past this point. */
 	tracepoint_synchronize_unregister();
 }
