@@ -13,6 +13,7 @@
 #include <linux/bitmap.h>
 #include <linux/kvm_host.h>
 #include <linux/slab.h>
+#include <linux/timekeeping.h>
 #include <linux/topology.h>
 
 #include "../common/batch.h"
@@ -169,6 +170,7 @@ long kvmnuma_ft_flush(struct kvmnuma_vm *vm, struct kvm_vcpu *vcpu,
 {
 	struct kvm *kvm = vcpu->kvm;
 	struct flush_buffers *buf;
+	u64 start;
 	long ret;
 	int idx;
 
@@ -195,6 +197,7 @@ long kvmnuma_ft_flush(struct kvmnuma_vm *vm, struct kvm_vcpu *vcpu,
 	if (!count)
 		return KVMNUMA_RES_OK;
 
+	start = ktime_get_ns();
 	buf = kvmalloc(sizeof(*buf), GFP_KERNEL);
 	if (!buf)
 		return KVMNUMA_RES_EFAULT;
@@ -202,6 +205,7 @@ long kvmnuma_ft_flush(struct kvmnuma_vm *vm, struct kvm_vcpu *vcpu,
 	ret = serve_batch(vm, kvm, buf, gpa, count);
 	srcu_read_unlock(&kvm->srcu, idx);
 	kvfree(buf);
+	atomic64_add(ktime_get_ns() - start, &vm->stats.flush_ns);
 	return ret;
 }
 

@@ -36,6 +36,7 @@ struct kvmnuma_vm_stats {
 	atomic64_t pages_discarded;	/* guest pages given back to the host */
 	atomic64_t discard_failures;	/* ranges that could not be discarded */
 	atomic64_t pages_not_discardable;	/* e.g. hugetlbfs, pinned */
+	atomic64_t flush_ns;		/* time spent serving FLUSH calls */
 	atomic64_t refaults;		/* TDP faults on discarded pages */
 	atomic64_t refaults_node[MAX_NUMNODES];
 };

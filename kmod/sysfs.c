@@ -130,6 +130,7 @@ VM_STAT_ATTR(disabled_batches);
 VM_STAT_ATTR(pages_discarded);
 VM_STAT_ATTR(discard_failures);
 VM_STAT_ATTR(pages_not_discardable);
+VM_STAT_ATTR(flush_ns);
 VM_STAT_ATTR(refaults);
 
 /* One line per online host node: "<node> <re-faults>". */
@@ -157,6 +158,7 @@ static struct attribute *vm_stats_attrs[] = {
 	&pages_discarded_attr.attr,
 	&discard_failures_attr.attr,
 	&pages_not_discardable_attr.attr,
+	&flush_ns_attr.attr,
 	&refaults_attr.attr,
 	&refaults_per_node_attr.attr,
 	NULL,

@@ -21,7 +21,7 @@ static bool json;
 static const char *const stat_files[] = {
 	"probes", "batches", "entries", "bad_batches", "disabled_batches",
 	"pages_discarded", "discard_failures", "pages_not_discardable",
-	"refaults",
+	"flush_ns", "refaults",
 };
 
 static void usage(FILE *out)
