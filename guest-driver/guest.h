@@ -37,6 +37,7 @@ int kvmnuma_queues_init(void);
 void kvmnuma_queues_exit(void);
 void kvmnuma_queue_event(unsigned long pfn, unsigned int order, int op);
 u64 kvmnuma_events_queued(void);
+u64 kvmnuma_event_ns(void);
 bool kvmnuma_queues_active(void);
 const char *kvmnuma_queues_state(void);
 unsigned int kvmnuma_nr_queues(void);

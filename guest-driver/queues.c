@@ -23,6 +23,7 @@
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/percpu.h>
+#include <linux/sched/clock.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
@@ -51,8 +52,14 @@ struct event_queue {
 	u64 *entries;		/* physically contiguous: the host reads it */
 } ____cacheline_aligned_in_smp;
 
+static bool time_events;
+module_param(time_events, bool, 0644);
+MODULE_PARM_DESC(time_events,
+		 "Measure the time spent queuing events, flushes included (for benchmarks)");
+
 static struct event_queue *queues;
 static DEFINE_PER_CPU(u64, events_queued);
+static DEFINE_PER_CPU(u64, event_ns);
 
 enum queues_state {
 	QUEUES_OFF,		/* not started, or unloading */
@@ -155,13 +162,11 @@ static void flush_locked(struct event_queue *q)
 	q->count = 0;
 }
 
-void kvmnuma_queue_event(unsigned long pfn, unsigned int order, int op)
+static void queue_event(unsigned long pfn, unsigned int order, int op)
 {
 	struct event_queue *q;
 	unsigned long flags;
 
-	if (atomic_read(&state) != QUEUES_ACTIVE)
-		return;
 	q = &queues[kvmnuma_queue_index(pfn, nr_queues)];
 
 	spin_lock_irqsave(&q->lock, flags);
@@ -178,6 +183,31 @@ void kvmnuma_queue_event(unsigned long pfn, unsigned int order, int op)
 	spin_unlock_irqrestore(&q->lock, flags);
 	/* Per CPU: a shared counter would bounce between vCPUs. */
 	this_cpu_inc(events_queued);
+}
+
+void kvmnuma_queue_event(unsigned long pfn, unsigned int order, int op)
+{
+	u64 start;
+
+	if (atomic_read(&state) != QUEUES_ACTIVE)
+		return;
+	if (likely(!READ_ONCE(time_events))) {
+		queue_event(pfn, order, op);
+		return;
+	}
+	start = local_clock();
+	queue_event(pfn, order, op);
+	this_cpu_add(event_ns, local_clock() - start);
+}
+
+u64 kvmnuma_event_ns(void)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += per_cpu(event_ns, cpu);
+	return sum;
 }
 
 u64 kvmnuma_events_queued(void)

@@ -25,6 +25,12 @@ static ssize_t events_show(struct kobject *kobj, struct kobj_attribute *attr,
 	return sysfs_emit(buf, "%llu\n", kvmnuma_events_queued());
 }
 
+static ssize_t event_ns_show(struct kobject *kobj,
+			     struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", kvmnuma_event_ns());
+}
+
 #define GUEST_STAT_ATTR(field)						\
 static ssize_t field##_show(struct kobject *kobj,			\
 			    struct kobj_attribute *attr, char *buf)	\
@@ -46,11 +52,13 @@ GUEST_STAT_ATTR(host_errors);
 static struct kobj_attribute state_attr = __ATTR_RO(state);
 static struct kobj_attribute nr_queues_attr = __ATTR_RO(nr_queues);
 static struct kobj_attribute events_attr = __ATTR_RO(events);
+static struct kobj_attribute event_ns_attr = __ATTR_RO(event_ns);
 
 static struct attribute *guest_attrs[] = {
 	&state_attr.attr,
 	&nr_queues_attr.attr,
 	&events_attr.attr,
+	&event_ns_attr.attr,
 	&flushes_attr.attr,
 	&flushes_full_attr.attr,
 	&flushes_timer_attr.attr,
