@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * kvmnuma kernel <-> userspace ABI for page migrations.
+ *
+ * The host module decides which pages of a VM must move to which node;
+ * kvmnumad moves them with move_pages(2) (a module cannot migrate pages:
+ * migrate_pages() and friends are not exported) and reports back.
+ *
+ * /dev/kvmnuma (misc device, mode 0600, one opener at a time: EBUSY):
+ *   read()  returns whole struct kvmnuma_move_order records (at least one;
+ *           blocks while none is pending, EAGAIN with O_NONBLOCK); poll()
+ *           reports POLLIN when orders are pending.  A short buffer
+ *           (< one record) gets EINVAL.
+ *   write() takes whole struct kvmnuma_move_result records, one per order
+ *           read, in any order; a record for an unknown id gets EINVAL (the
+ *           records before it are accepted; the return value counts them).
+ *   Orders read and not answered when the file is closed go back to the
+ *   pending queue.
+ */
+#ifndef KVMNUMA_USER_ABI_H
+#define KVMNUMA_USER_ABI_H
+
+#include <linux/types.h>
+
+#define KVMNUMA_DEV_NAME	"kvmnuma"
+
+/* Move npages pages of pid's address space, from start, to node. */
+struct kvmnuma_move_order {
+	__u64 id;		/* echoed in the result */
+	__s32 pid;		/* the VMM process (QEMU) */
+	__s32 node;		/* target NUMA node */
+	__u64 start;		/* page-aligned virtual address in pid */
+	__u64 npages;
+};
+
+struct kvmnuma_move_result {
+	__u64 id;		/* of the order */
+	__u64 moved;		/* pages now on the target node */
+	__u64 failed;		/* pages not moved (busy, absent, no memory) */
+	__s32 error;		/* 0, or -errno for the whole order (-ESRCH: VM gone) */
+	__u32 reserved;		/* must be 0 */
+};
+
+#endif /* KVMNUMA_USER_ABI_H */
