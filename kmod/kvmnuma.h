@@ -8,7 +8,8 @@
  * hypercall.c      the guest's doorbell: probe and flush hypercalls
  * firsttouch.c     handling of a first-touch batch
  * discard.c        giving guest pages back to the host
- * fault_stats.c    re-faults of discarded pages (kvm_page_fault)
+ * placement.c      eager placement for round-4k and round-1g
+ * moves.c          migration orders for kvmnumad (/dev/kvmnuma)
  */
 #ifndef KVMNUMA_KMOD_H
 #define KVMNUMA_KMOD_H
@@ -19,6 +20,7 @@
 #include <linux/mutex.h>
 #include <linux/nodemask.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 
 #include "../common/policy.h"
 
@@ -41,6 +43,27 @@ struct kvmnuma_vm_stats {
 	atomic64_t refaults_node[MAX_NUMNODES];
 };
 
+enum kvmnuma_placement_state {
+	KVMNUMA_PLACEMENT_IDLE,		/* policy without a static layout */
+	KVMNUMA_PLACEMENT_RUNNING,	/* walking guest RAM */
+	KVMNUMA_PLACEMENT_DONE,		/* walked; moves may be pending */
+};
+
+/* round-4k / round-1g placement progress, see placement.c. */
+struct kvmnuma_placement {
+	struct work_struct work;
+	atomic_t generation;		/* bumped by every (re)start or stop */
+	int state;			/* enum kvmnuma_placement_state */
+	unsigned int largest_page_shift;	/* of the pages backing RAM */
+	atomic64_t pages_total;
+	atomic64_t pages_placed;	/* found or faulted in on their node */
+	atomic64_t pages_to_move;	/* found on another node */
+	atomic64_t moves_pending;	/* queued for kvmnumad, not answered */
+	atomic64_t pages_moved;
+	atomic64_t pages_move_failed;
+	atomic64_t pages_unplaceable;	/* could not be faulted in */
+};
+
 struct kvmnuma_vm {
 	struct kobject kobj;		/* /sys/kernel/kvmnuma/vms/<id> */
 	struct list_head list;		/* in the registry, RCU-protected */
@@ -48,7 +71,9 @@ struct kvmnuma_vm {
 	pid_t pid;			/* tgid of the QEMU process */
 	char id[32];
 	int policy;			/* enum kvmnuma_policy, READ_ONCE */
-	struct mutex policy_lock;	/* serialises policy changes */
+	struct mutex policy_lock;	/* serialises policy and nodes changes */
+	nodemask_t nodes;		/* host nodes the policy may use */
+	struct kvmnuma_placement place;
 	struct kvmnuma_vm_stats stats;
 	struct kvmnuma_ft_vm *ft;	/* first-touch state, see firsttouch.c */
 };
@@ -66,6 +91,10 @@ struct kvmnuma_vm *kvmnuma_vm_lookup_rcu(struct kvm *kvm);
 void kvmnuma_vm_put(struct kvmnuma_vm *vm);
 u64 kvmnuma_vm_memory_bytes(struct kvmnuma_vm *vm);
 extern int kvmnuma_default_policy;
+
+/* Mechanisms this version implements; other policies are refused. */
+#define KVMNUMA_MECH_SUPPORTED \
+	(KVMNUMA_MECH_FIRST_TOUCH | KVMNUMA_MECH_ROUND_4K | KVMNUMA_MECH_ROUND_1G)
 
 /* sysfs.c */
 int kvmnuma_sysfs_init(void);

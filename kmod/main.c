@@ -12,6 +12,8 @@
 
 #include "../include/kvmnuma/hypercall_abi.h"
 #include "kvmnuma.h"
+#include "moves.h"
+#include "placement.h"
 
 static char *default_policy = "none";
 module_param(default_policy, charp, 0444);
@@ -26,16 +28,22 @@ static int __init kvmnuma_init(void)
 
 	ret = kvmnuma_policy_parse(default_policy, strlen(default_policy));
 	if (ret < 0 || (kvmnuma_policy_mechanisms(ret) &
-			~KVMNUMA_MECH_FIRST_TOUCH)) {
+			~KVMNUMA_MECH_SUPPORTED)) {
 		pr_err("default_policy=%s: unknown or not implemented\n",
 		       default_policy);
 		return -EINVAL;
 	}
 	kvmnuma_default_policy = ret;
 
-	ret = kvmnuma_sysfs_init();
+	ret = kvmnuma_placement_init();
 	if (ret)
 		return ret;
+	ret = kvmnuma_moves_init();
+	if (ret)
+		goto err_placement;
+	ret = kvmnuma_sysfs_init();
+	if (ret)
+		goto err_moves;
 	ret = kvmnuma_registry_init();
 	if (ret)
 		goto err_sysfs;
@@ -51,6 +59,10 @@ err_registry:
 	kvmnuma_registry_exit();
 err_sysfs:
 	kvmnuma_sysfs_exit();
+err_moves:
+	kvmnuma_moves_exit();
+err_placement:
+	kvmnuma_placement_exit();
 	return ret;
 }
 
@@ -60,6 +72,8 @@ static void __exit kvmnuma_exit(void)
 	kvmnuma_hypercall_drain();
 	kvmnuma_registry_exit();
 	kvmnuma_sysfs_exit();
+	kvmnuma_moves_exit();
+	kvmnuma_placement_exit();
 	pr_info("unloaded\n");
 }
 

@@ -22,6 +22,7 @@
 #include <linux/workqueue.h>
 
 #include "kvmnuma.h"
+#include "placement.h"
 
 static unsigned int scan_interval_ms = 500;
 module_param(scan_interval_ms, uint, 0644);
@@ -94,7 +95,9 @@ static struct kvmnuma_vm *add_vm_locked(struct kvm *kvm, pid_t pid)
 	vm->kvm = kvm;
 	vm->pid = pid;
 	vm->policy = READ_ONCE(kvmnuma_default_policy);
+	vm->nodes = node_states[N_MEMORY];
 	mutex_init(&vm->policy_lock);
+	kvmnuma_placement_vm_init(vm);
 	name_vm_locked(vm);
 
 	ret = kvmnuma_sysfs_add_vm(vm);
@@ -109,6 +112,9 @@ static struct kvmnuma_vm *add_vm_locked(struct kvm *kvm, pid_t pid)
 	pr_info("VM %s: registered (%d vCPUs, policy %s)\n", vm->id,
 		atomic_read(&kvm->online_vcpus),
 		kvmnuma_policy_name(vm->policy));
+	if (kvmnuma_policy_mechanisms(vm->policy) &
+	    (KVMNUMA_MECH_ROUND_4K | KVMNUMA_MECH_ROUND_1G))
+		kvmnuma_placement_start(vm);
 	return vm;
 }
 
@@ -118,6 +124,7 @@ static void remove_vm_locked(struct kvmnuma_vm *vm)
 	list_del_rcu(&vm->list);
 	/* Waits for sysfs readers, which use vm->kvm. */
 	kobject_del(&vm->kobj);
+	kvmnuma_placement_stop(vm);
 	synchronize_rcu();
 	pr_info("VM %s: unregistered\n", vm->id);
 	kobject_put(&vm->kobj);

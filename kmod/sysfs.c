@@ -12,6 +12,8 @@
 #include "../include/kvmnuma/hypercall_abi.h"
 #include "firsttouch.h"
 #include "kvmnuma.h"
+#include "moves.h"
+#include "placement.h"
 
 static struct kobject *kvmnuma_kobj;
 static struct kobject *vms_kobj;
@@ -45,9 +47,6 @@ static ssize_t policy_show(struct kobject *kobj, struct kobj_attribute *attr,
 	return sysfs_emit(buf, "%s\n",
 			  kvmnuma_policy_name(READ_ONCE(to_vm(kobj)->policy)));
 }
-
-/* Mechanisms this build implements; the others are refused. */
-#define KVMNUMA_MECH_SUPPORTED	KVMNUMA_MECH_FIRST_TOUCH
 
 static int check_policy_supported(const char *who, int policy)
 {
@@ -84,6 +83,13 @@ static ssize_t policy_store(struct kobject *kobj, struct kobj_attribute *attr,
 			vm->id);
 		return -EBUSY;
 	}
+	/* A huge page cannot be spread over nodes 4 KiB at a time. */
+	if ((kvmnuma_policy_mechanisms(policy) & KVMNUMA_MECH_ROUND_4K) &&
+	    kvmnuma_ram_page_shift(vm) > PAGE_SHIFT) {
+		pr_info("VM %s: round-4k refused: guest RAM is on huge pages\n",
+			vm->id);
+		return -EINVAL;
+	}
 
 	mutex_lock(&vm->policy_lock);
 	if (vm->policy != policy)
@@ -92,19 +98,78 @@ static ssize_t policy_store(struct kobject *kobj, struct kobj_attribute *attr,
 			kvmnuma_policy_name(policy));
 	WRITE_ONCE(vm->policy, policy);
 	mutex_unlock(&vm->policy_lock);
+	/* Re-place for the new policy (or just cancel the old layout). */
+	kvmnuma_placement_start(vm);
 	return count;
+}
+
+static ssize_t nodes_show(struct kobject *kobj, struct kobj_attribute *attr,
+			  char *buf)
+{
+	struct kvmnuma_vm *vm = to_vm(kobj);
+	nodemask_t nodes;
+
+	mutex_lock(&vm->policy_lock);
+	nodes = vm->nodes;
+	mutex_unlock(&vm->policy_lock);
+	return sysfs_emit(buf, "%*pbl\n", nodemask_pr_args(&nodes));
+}
+
+static ssize_t nodes_store(struct kobject *kobj, struct kobj_attribute *attr,
+			   const char *buf, size_t count)
+{
+	struct kvmnuma_vm *vm = to_vm(kobj);
+	nodemask_t nodes;
+	bool changed;
+
+	if (nodelist_parse(buf, nodes) || nodes_empty(nodes) ||
+	    !nodes_subset(nodes, node_states[N_MEMORY])) {
+		pr_info("VM %s: nodes '%.*s' refused: need a non-empty list of online nodes with memory\n",
+			vm->id, (int)min_t(size_t, count, 32), buf);
+		return -EINVAL;
+	}
+	mutex_lock(&vm->policy_lock);
+	changed = !nodes_equal(nodes, vm->nodes);
+	vm->nodes = nodes;
+	mutex_unlock(&vm->policy_lock);
+	if (changed)
+		kvmnuma_placement_start(vm);
+	return count;
+}
+
+/* "<first gfn> <pages> <QEMU address>" per guest RAM slot. */
+static ssize_t memslots_show(struct kobject *kobj, struct kobj_attribute *attr,
+			     char *buf)
+{
+	struct kvm *kvm = to_vm(kobj)->kvm;
+	struct kvm_memory_slot *slot;
+	int idx, bkt, len = 0;
+
+	idx = srcu_read_lock(&kvm->srcu);
+	kvm_for_each_memslot(slot, bkt, kvm_memslots(kvm))
+		if (slot->id < KVM_USER_MEM_SLOTS &&
+		    !(slot->flags & KVM_MEM_READONLY))
+			len += sysfs_emit_at(buf, len, "%llu %lu 0x%lx\n",
+					     slot->base_gfn, slot->npages,
+					     slot->userspace_addr);
+	srcu_read_unlock(&kvm->srcu, idx);
+	return len;
 }
 
 static struct kobj_attribute pid_attr = __ATTR_RO(pid);
 static struct kobj_attribute vcpus_attr = __ATTR_RO(vcpus);
 static struct kobj_attribute memory_bytes_attr = __ATTR_RO(memory_bytes);
 static struct kobj_attribute policy_attr = __ATTR_RW(policy);
+static struct kobj_attribute nodes_attr = __ATTR_RW(nodes);
+static struct kobj_attribute memslots_attr = __ATTR_RO(memslots);
 
 static struct attribute *vm_attrs[] = {
 	&pid_attr.attr,
 	&vcpus_attr.attr,
 	&memory_bytes_attr.attr,
 	&policy_attr.attr,
+	&nodes_attr.attr,
+	&memslots_attr.attr,
 	NULL,
 };
 
@@ -169,9 +234,69 @@ static const struct attribute_group vm_stats_group = {
 	.attrs = vm_stats_attrs,
 };
 
+/* placement/: progress of round-4k / round-1g, see placement.c. */
+static ssize_t state_show(struct kobject *kobj, struct kobj_attribute *attr,
+			  char *buf)
+{
+	return sysfs_emit(buf, "%s\n", kvmnuma_placement_state(to_vm(kobj)));
+}
+
+static ssize_t granularity_show(struct kobject *kobj,
+				struct kobj_attribute *attr, char *buf)
+{
+	struct kvmnuma_vm *vm = to_vm(kobj);
+	unsigned int shift = READ_ONCE(vm->place.largest_page_shift);
+
+	if (shift >= 30)
+		return sysfs_emit(buf, "1g\n");
+	if (kvmnuma_policy_mechanisms(READ_ONCE(vm->policy)) &
+	    KVMNUMA_MECH_ROUND_1G)
+		return sysfs_emit(buf, "1g-chunks\n");
+	return sysfs_emit(buf, shift >= 21 ? "2m\n" : "4k\n");
+}
+
+#define PLACEMENT_ATTR(field)						\
+static ssize_t field##_show(struct kobject *kobj,			\
+			    struct kobj_attribute *attr, char *buf)	\
+{									\
+	return sysfs_emit(buf, "%lld\n",				\
+			  atomic64_read(&to_vm(kobj)->place.field));	\
+}									\
+static struct kobj_attribute field##_attr = __ATTR_RO(field)
+
+PLACEMENT_ATTR(pages_total);
+PLACEMENT_ATTR(pages_placed);
+PLACEMENT_ATTR(pages_to_move);
+PLACEMENT_ATTR(moves_pending);
+PLACEMENT_ATTR(pages_moved);
+PLACEMENT_ATTR(pages_move_failed);
+PLACEMENT_ATTR(pages_unplaceable);
+
+static struct kobj_attribute state_attr = __ATTR_RO(state);
+static struct kobj_attribute granularity_attr = __ATTR_RO(granularity);
+
+static struct attribute *vm_placement_attrs[] = {
+	&state_attr.attr,
+	&granularity_attr.attr,
+	&pages_total_attr.attr,
+	&pages_placed_attr.attr,
+	&pages_to_move_attr.attr,
+	&moves_pending_attr.attr,
+	&pages_moved_attr.attr,
+	&pages_move_failed_attr.attr,
+	&pages_unplaceable_attr.attr,
+	NULL,
+};
+
+static const struct attribute_group vm_placement_group = {
+	.name = "placement",
+	.attrs = vm_placement_attrs,
+};
+
 static const struct attribute_group *vm_groups[] = {
 	&vm_group,
 	&vm_stats_group,
+	&vm_placement_group,
 	NULL,
 };
 
@@ -231,11 +356,19 @@ static ssize_t default_policy_store(struct kobject *kobj,
 	return count;
 }
 
+static ssize_t daemon_connected_show(struct kobject *kobj,
+				     struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", kvmnuma_moves_daemon_connected());
+}
+
 static struct kobj_attribute abi_version_attr = __ATTR_RO(abi_version);
+static struct kobj_attribute daemon_connected_attr = __ATTR_RO(daemon_connected);
 static struct kobj_attribute default_policy_attr = __ATTR_RW(default_policy);
 
 static struct attribute *top_attrs[] = {
 	&abi_version_attr.attr,
+	&daemon_connected_attr.attr,
 	&default_policy_attr.attr,
 	NULL,
 };
