@@ -1,0 +1,67 @@
+# lab: nodes=2 mem=4096 timeout=120
+# Bad writes to kvmnuma's sysfs files are refused with the documented
+# errno and one log line, and leave the VM's settings as they were.
+
+VMS=/sys/kernel/kvmnuma/vms
+
+# refuse FILE VALUE ERRNO-TEXT: the write must fail with that message.
+refuse() {
+	out=$( (printf '%s' "$2" > "$1") 2>&1 ) &&
+		{ fail "write '$2' to $1 accepted"; return 1; }
+	case "$out" in
+	*"$3"*) echo "ok: '$2' > ${1#$VMS/}: $3" ;;
+	*) fail "write '$2' to $1: expected '$3', seen '$out'" ;;
+	esac
+}
+
+kvmnuma_load || die "cannot load kvmnuma.ko"
+chroot /hostroot /usr/bin/qemu-system-x86_64 -enable-kvm -S -nodefaults \
+	-display none -m 64 </dev/null >/dev/null 2>&1 &
+pid=$!
+wait_for 3 test -d "$VMS/$pid" || die "VM not registered"
+vm=$VMS/$pid
+
+echo first-touch > "$vm/policy" || fail "valid policy refused"
+echo 0 > "$vm/nodes" || fail "valid node list refused"
+logs0=$(dmesg | grep -c 'kvmnuma:')
+
+refuse "$vm/policy" bogus "Invalid argument"
+refuse "$vm/policy" "" "Invalid argument"
+refuse "$vm/policy" "first-touch " "Invalid argument"
+refuse "$vm/policy" carrefour "Operation not supported"
+refuse "$vm/policy" round-4k+carrefour "Operation not supported"
+refuse "$vm/nodes" "" "Invalid argument"
+refuse "$vm/nodes" 7 "Invalid argument"
+refuse "$vm/nodes" 0-9 "Invalid argument"
+refuse "$vm/nodes" abc "Invalid argument"
+refuse "$vm/pid" 1 "Permission denied"
+refuse /sys/kernel/kvmnuma/default_policy nope "Invalid argument"
+refuse /sys/kernel/kvmnuma/default_policy carrefour "Operation not supported"
+
+expect_eq "policy kept" first-touch "$(cat "$vm/policy")"
+expect_eq "nodes kept" 0 "$(cat "$vm/nodes")"
+expect_eq "default policy kept" none "$(cat /sys/kernel/kvmnuma/default_policy)"
+# One log line per refused write, except writes the VFS refuses itself.
+expect_eq "log lines for refused writes" 11 $(( $(dmesg | grep -c 'kvmnuma:') - logs0 ))
+dmesg | grep 'kvmnuma:' | tail -n 11
+
+# round-4k needs 4 KiB pages: refused for hugetlbfs-backed RAM.
+echo 40 > /proc/sys/vm/nr_hugepages
+chroot /hostroot /usr/bin/qemu-system-x86_64 -enable-kvm -S -nodefaults \
+	-display none -machine q35,memory-backend=ram -m 64M \
+	-object memory-backend-memfd,id=ram,size=64M,share=on,hugetlb=on,hugetlbsize=2M \
+	</dev/null >"$LAB_RESULTS/huge-qemu.log" 2>&1 &
+hpid=$!
+if wait_for 3 test -d "$VMS/$hpid"; then
+	refuse "$VMS/$hpid/policy" round-4k "Invalid argument"
+	echo round-1g > "$VMS/$hpid/policy" || fail "round-1g refused on huge pages"
+	wait_for 30 sh -c "[ \"\$(cat $VMS/$hpid/placement/state)\" = done ]" ||
+		fail "round-1g placement on huge pages not done"
+	expect_eq "round-1g granularity on 2M pages" 1g-chunks "$(cat "$VMS/$hpid/placement/granularity")"
+	kill "$hpid"; wait "$hpid" 2>/dev/null
+else
+	cat "$LAB_RESULTS/huge-qemu.log"
+	fail "hugetlb VM did not start"
+fi
+kill "$pid"; wait "$pid" 2>/dev/null
+kvmnuma_unload
