@@ -20,6 +20,14 @@ static struct kobject *vms_kobj;
 
 #define to_vm(k) container_of(k, struct kvmnuma_vm, kobj)
 
+/* How much of a refused value to quote in the log: one line, bounded. */
+static int quoted_len(const char *buf, size_t count)
+{
+	size_t len = strnchrnul(buf, count, '\n') - buf;
+
+	return (int)min_t(size_t, len, 32);
+}
+
 /* --- per-VM files ----------------------------------------------------- */
 
 static ssize_t pid_show(struct kobject *kobj, struct kobj_attribute *attr,
@@ -70,7 +78,7 @@ static ssize_t policy_store(struct kobject *kobj, struct kobj_attribute *attr,
 	policy = kvmnuma_policy_parse(buf, count);
 	if (policy < 0) {
 		pr_info("VM %s: unknown policy '%.*s'\n", vm->id,
-			(int)min_t(size_t, count, 32), buf);
+			quoted_len(buf, count), buf);
 		return -EINVAL;
 	}
 	ret = check_policy_supported(vm->id, policy);
@@ -125,7 +133,7 @@ static ssize_t nodes_store(struct kobject *kobj, struct kobj_attribute *attr,
 	if (nodelist_parse(buf, nodes) || nodes_empty(nodes) ||
 	    !nodes_subset(nodes, node_states[N_MEMORY])) {
 		pr_info("VM %s: nodes '%.*s' refused: need a non-empty list of online nodes with memory\n",
-			vm->id, (int)min_t(size_t, count, 32), buf);
+			vm->id, quoted_len(buf, count), buf);
 		return -EINVAL;
 	}
 	mutex_lock(&vm->policy_lock);
@@ -346,7 +354,7 @@ static ssize_t default_policy_store(struct kobject *kobj,
 
 	if (policy < 0) {
 		pr_info("default_policy: unknown policy '%.*s'\n",
-			(int)min_t(size_t, count, 32), buf);
+			quoted_len(buf, count), buf);
 		return -EINVAL;
 	}
 	ret = check_policy_supported("default_policy", policy);

@@ -3,23 +3,39 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "vmsysfs.h"
 
-static void vm_path(char *path, size_t len, const char *id, const char *file)
+const char *vm_sysfs_root(void)
+{
+	const char *root = getenv("KVMNUMA_SYSFS");
+
+	return root && *root ? root : KVMNUMA_SYSFS_ROOT;
+}
+
+void vm_path(char *path, size_t len, const char *id, const char *file)
 {
 	if (id)
-		snprintf(path, len, KVMNUMA_SYSFS_ROOT "/vms/%s/%s", id, file);
+		snprintf(path, len, "%s/vms/%s/%s", vm_sysfs_root(), id, file);
 	else
-		snprintf(path, len, KVMNUMA_SYSFS_ROOT "/%s", file);
+		snprintf(path, len, "%s/%s", vm_sysfs_root(), file);
+}
+
+FILE *vm_fopen(const char *id, const char *file)
+{
+	char path[512];
+
+	vm_path(path, sizeof(path), id, file);
+	return fopen(path, "r");
 }
 
 int vm_read(const char *id, const char *file, char *buf, size_t len)
 {
-	char path[256];
+	char path[512];
 	ssize_t n;
 	int fd;
 
@@ -39,7 +55,7 @@ int vm_read(const char *id, const char *file, char *buf, size_t len)
 
 int vm_write(const char *id, const char *file, const char *value)
 {
-	char path[256];
+	char path[512];
 	ssize_t n;
 	int fd;
 
@@ -60,9 +76,12 @@ int vm_write(const char *id, const char *file, const char *value)
 int vm_for_each(int (*fn)(const char *id, void *arg), void *arg)
 {
 	struct dirent *de;
-	DIR *dir = opendir(KVMNUMA_SYSFS_ROOT "/vms");
+	char path[512];
+	DIR *dir;
 	int ret = 0;
 
+	snprintf(path, sizeof(path), "%s/vms", vm_sysfs_root());
+	dir = opendir(path);
 	if (!dir)
 		return -errno;
 	while (!ret && (de = readdir(dir)))
@@ -74,14 +93,21 @@ int vm_for_each(int (*fn)(const char *id, void *arg), void *arg)
 
 int vm_resolve(const char *name, char *id, size_t len)
 {
-	char path[256];
+	char path[512];
 	struct stat st;
 
 	if (strchr(name, '/'))
 		return -EINVAL;
-	snprintf(path, sizeof(path), KVMNUMA_SYSFS_ROOT "/vms/%s", name);
+	snprintf(path, sizeof(path), "%s/vms/%s", vm_sysfs_root(), name);
 	if (stat(path, &st))
 		return -ENOENT;
 	snprintf(id, len, "%s", name);
 	return 0;
+}
+
+const char *vm_field(const char *id, const char *file, char *buf, size_t len)
+{
+	if (vm_read(id, file, buf, len))
+		snprintf(buf, len, "?");
+	return buf;
 }

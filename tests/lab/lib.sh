@@ -29,8 +29,18 @@
 # running at the end are stopped (and their dmesg collected) automatically.
 #
 # `metric NAME VALUE` lines go to the runner's output and results.json.
+# The library's own messages (note, ok, FAIL, metric, console tails) go to
+# stderr, which lands in scenario.log and the console like stdout.
 
-LAB_L2_CPU=${LAB_L2_CPU:-EPYC-Rome}    # see DESIGN.md: -cpu host splats (XSAVE)
+# L2 CPU: every model that offers XSAVE under this nested setup (host,
+# EPYC-Rome, EPYC) makes the L2 kernel log "XSAVE consistency problem" +
+# WARNING + Call Trace and then fall back to FXSAVE; removing AVX instead
+# crashes L2's init (bad sigreturn frame).  L2 therefore boots with
+# `noxsave`, which is the same end state (FXSAVE) without the splat.
+LAB_L2_CPU=${LAB_L2_CPU:-host}
+# tsc=reliable: as in L1 (see run-scenarios), no late sched_clock_stable
+# static-key flip while the other vCPUs run.
+LAB_L2_APPEND=${LAB_L2_APPEND:-noxsave tsc=reliable}
 LAB_L2_BOOT_TIMEOUT=${LAB_L2_BOOT_TIMEOUT:-90}
 LAB_L2_CMD_TIMEOUT=${LAB_L2_CMD_TIMEOUT:-60}
 
@@ -41,10 +51,13 @@ lab_now() { cut -d' ' -f1 /proc/uptime; }
 # lab_since T0: seconds (2 decimals) elapsed since a lab_now value.
 lab_since() { awk -v a="$1" -v b="$(lab_now)" 'BEGIN { printf "%.2f\n", b - a }'; }
 
-note() { echo "note: $*"; }
+# Every message of this library goes to stderr (which ends up in
+# scenario.log like stdout), so that `x=$(some_function)` captures only the
+# function's real output, never a note or a FAIL line.
+note() { echo "note: $*" >&2; }
 
 metric() {
-	echo "metric $1 $2"
+	echo "metric $1 $2" >&2
 	echo "$1 $2" >> "$LAB_RESULTS/metrics"
 }
 
@@ -52,7 +65,7 @@ metric() {
 # checks still report.  Use `die` (or `... || exit 1`) when going on is
 # pointless.
 fail() {
-	echo "FAIL: $*"
+	echo "FAIL: $*" >&2
 	echo "$*" >> "$LAB_WORK/failures"
 	return 1
 }
@@ -65,16 +78,16 @@ die() {
 # expect_eq DESC EXPECTED SEEN / expect_ne / expect_ge / expect_le (integers
 # for ge/le): print both values; on mismatch record a failure, return 1.
 expect_eq() {
-	if [ "$3" = "$2" ]; then echo "ok: $1: $3"; else fail "$1: expected $2, seen $3"; fi
+	if [ "$3" = "$2" ]; then echo "ok: $1: $3" >&2; else fail "$1: expected $2, seen $3"; fi
 }
 expect_ne() {
-	if [ "$3" != "$2" ]; then echo "ok: $1: $3"; else fail "$1: expected not $2, seen $3"; fi
+	if [ "$3" != "$2" ]; then echo "ok: $1: $3" >&2; else fail "$1: expected not $2, seen $3"; fi
 }
 expect_ge() {
-	if [ "$3" -ge "$2" ] 2>/dev/null; then echo "ok: $1: $3 >= $2"; else fail "$1: expected >= $2, seen $3"; fi
+	if [ "$3" -ge "$2" ] 2>/dev/null; then echo "ok: $1: $3 >= $2" >&2; else fail "$1: expected >= $2, seen $3"; fi
 }
 expect_le() {
-	if [ "$3" -le "$2" ] 2>/dev/null; then echo "ok: $1: $3 <= $2"; else fail "$1: expected <= $2, seen $3"; fi
+	if [ "$3" -le "$2" ] 2>/dev/null; then echo "ok: $1: $3 <= $2" >&2; else fail "$1: expected <= $2, seen $3"; fi
 }
 
 # wait_for TIMEOUT CMD...: run CMD every 0.2 s until it succeeds (return 0)
@@ -99,13 +112,23 @@ thp_set() {
 	note "THP enabled: $(cat /sys/kernel/mm/transparent_hugepage/enabled)"
 }
 
+# hugepages_set SIZE_KB NODE COUNT: reserve COUNT huge pages of SIZE_KB
+# (2048 or 1048576) on L1 node NODE; prints how many were obtained (1 GiB
+# pages need contiguous free memory: reserve them early in a scenario).
+# hugetlbfs is mounted at /dev/hugepages (same path under chroot /hostroot).
+hugepages_set() {
+	_f=/sys/devices/system/node/node$2/hugepages/hugepages-${1}kB/nr_hugepages
+	echo "$3" > "$_f" || { fail "hugepages_set: cannot write $_f"; return 1; }
+	cat "$_f"
+}
+
 # node_cpus N: CPU list of L1 node N.
 node_cpus() { cat "/sys/devices/system/node/node$1/cpulist"; }
 
 kvmnuma_load() {
 	_ko=$LAB_TREE_L1/kmod/kvmnuma.ko
 	[ -f "$_ko" ] || { fail "kvmnuma_load: $LAB_TREE/kmod/kvmnuma.ko not built"; return 1; }
-	insmod "$_ko" "$@" || { fail "kvmnuma_load: insmod kvmnuma.ko $*"; dmesg | tail -n 20; return 1; }
+	insmod "$_ko" "$@" || { fail "kvmnuma_load: insmod kvmnuma.ko $*"; dmesg | tail -n 20 >&2; return 1; }
 	note "kvmnuma.ko loaded $*"
 }
 
@@ -133,11 +156,13 @@ _alive() {
 # l2_console_tail NAME [LINES]: last lines of the L2 serial console (and of
 # QEMU's own stderr) — printed on every L2 timeout.
 l2_console_tail() {
+	{
 	echo "---- tail of $1 console ----"
-	tail -n "${2:-30}" "$LAB_RESULTS/l2-$1.console.log" 2>/dev/null
+	tail -n "${2:-30}" "$LAB_WORK/l2/$1/console.log" 2>/dev/null
 	echo "---- tail of $1 qemu log ----"
 	tail -n 10 "$LAB_RESULTS/l2-$1.qemu.log" 2>/dev/null
 	echo "----"
+	} >&2
 }
 
 # l2_vcpu_tids NAME: "INDEX TID" per vCPU thread (needs debug-threads=on,
@@ -176,7 +201,7 @@ l2_hmp() {
 
 # l2_start NAME [--mem MiB] [--vcpus N] [--pin N0,N1,...] [--anon]
 #          [--extra "qemu args"] [--append "kernel args"] [--no-guest-module]
-#          [--cpu MODEL]
+#          [--hugetlb 2M|1G] [--backend OBJECT] [--cpu MODEL]
 # Start an L2 guest with KVM; return once its command shell answers.
 #   --mem       guest RAM, MiB (default 512; keep <= 2048 so gpa == offset
 #               in the RAM mapping, see gfn2node)
@@ -187,18 +212,27 @@ l2_hmp() {
 #               memfd with share=on (4 KiB shmem, punch-hole discard)
 #   --append    extra kernel command line; kvmnuma_guest.PARAM=VALUE words are
 #               passed to the guest module's insmod
+#   --hugetlb   memfd RAM on huge pages of that size (reserve them first
+#               with hugepages_set; --mem must be a multiple)
+#   --backend   any QEMU memory backend object with id=ram, e.g.
+#               "memory-backend-file,id=ram,size=512M,mem-path=/dev/hugepages,share=on"
 #   --no-guest-module  do not load kvmnuma_guest.ko in L2
-# L2 console: $LAB_RESULTS/l2-NAME.console.log (kernel console at loglevel 5,
-# so warnings and worse; the full dmesg is saved by l2_stop).
+#   --cpu       L2 CPU model (default $LAB_L2_CPU)
+# L2 console: $LAB_WORK/l2/NAME/console.log (kernel console at loglevel 5,
+# so warnings and worse), copied to $LAB_RESULTS/l2-NAME.console.log by
+# l2_stop (and by L1's init after a timeout); l2_stop also saves the full
+# dmesg.  QEMU's stderr: $LAB_RESULTS/l2-NAME.qemu.log.
 l2_start() {
 	_name=$1; shift
-	_mem=512 _vcpus=1 _pin= _backend=memfd _extra= _append= _gm=1 _cpu=$LAB_L2_CPU
+	_mem=512 _vcpus=1 _pin= _backend=memfd _extra= _append= _gm=1 _cpu=$LAB_L2_CPU _huge= _obj=
 	while [ $# -gt 0 ]; do
 		case "$1" in
 		--mem) _mem=$2; shift ;;
 		--vcpus) _vcpus=$2; shift ;;
 		--pin) _pin=$2; shift ;;
 		--anon) _backend=ram ;;
+		--hugetlb) _backend=memfd _huge=$2; shift ;;
+		--backend) _obj=$2; _backend=custom; shift ;;
 		--extra) _extra=$2; shift ;;
 		--append) _append=$2; shift ;;
 		--no-guest-module) _gm=0 ;;
@@ -208,15 +242,18 @@ l2_start() {
 		shift
 	done
 	_d=$(_l2dir "$_name")
+	if [ "$(cat "$_d/state" 2>/dev/null)" = running ]; then
+		fail "l2_start $_name: already running"; return 1
+	fi
 	rm -rf "$_d"; mkdir -p "$_d"
 	mkfifo "$_d/cmd.in" "$_d/cmd.out" "$_d/mon.in" "$_d/mon.out"
 	: > "$_d/mon.log"
 	echo "$_mem" > "$_d/mem"
-	if [ $_backend = memfd ]; then
-		_obj="memory-backend-memfd,id=ram,size=${_mem}M,share=on"
-	else
-		_obj="memory-backend-ram,id=ram,size=${_mem}M"
-	fi
+	case $_backend in
+	memfd)	_obj="memory-backend-memfd,id=ram,size=${_mem}M,share=on"
+		[ -n "$_huge" ] && _obj="$_obj,hugetlb=on,hugetlbsize=$_huge" ;;
+	ram)	_obj="memory-backend-ram,id=ram,size=${_mem}M" ;;
+	esac
 	[ $_gm = 0 ] && _append="$_append lab.guestmod=0"
 	_t0=$(lab_now)
 	# -S: start paused, so that pinning (if any) precedes every guest
@@ -229,8 +266,8 @@ l2_start() {
 		-nodefaults -display none -no-reboot \
 		-kernel "/boot/vmlinuz-$LAB_KVER" \
 		-initrd "$LAB_TREE/build/lab/l2-initramfs.cpio" \
-		-append "console=ttyS0 loglevel=5 panic=-1 lab.name=$_name $_append" \
-		-chardev "file,id=con,path=$LAB_RESULTS/l2-$_name.console.log" \
+		-append "console=ttyS0 loglevel=5 panic=-1 $LAB_L2_APPEND lab.name=$_name $_append" \
+		-chardev "file,id=con,path=$_d/console.log" \
 		-serial chardev:con \
 		-device virtio-serial \
 		-chardev "pipe,id=cmd,path=$_d/cmd" \
@@ -253,11 +290,18 @@ l2_start() {
 		l2_pin "$_name" "$_pin" || return 1
 	fi
 	echo cont > "$_d/mon.in"
-	_st=$("$LAB_TOOLS/l2chan" -t "$LAB_L2_BOOT_TIMEOUT" "$_d/cmd" 'cat /run/lab-guestmod')
+	_st=$("$LAB_TOOLS/l2chan" -t "$LAB_L2_BOOT_TIMEOUT" -p "$_pid" "$_d/cmd" 'cat /run/lab-guestmod')
 	_rc=$?
 	if [ $_rc != 0 ]; then
 		l2_console_tail "$_name"
-		fail "l2_start $_name: command shell did not answer within ${LAB_L2_BOOT_TIMEOUT}s (l2chan $_rc)"
+		cp "$_d/console.log" "$LAB_RESULTS/l2-$_name.console.log" 2>/dev/null
+		if [ $_rc = 126 ]; then
+			fail "l2_start $_name: QEMU exited during boot"
+		else
+			fail "l2_start $_name: command shell did not answer within ${LAB_L2_BOOT_TIMEOUT}s (l2chan $_rc)"
+		fi
+		kill -KILL "$_pid" 2>/dev/null
+		echo running > "$_d/state"   # so that lab_end reaps it
 		return 1
 	fi
 	echo running > "$_d/state"
@@ -271,14 +315,14 @@ l2_start() {
 # l2 [-t SECONDS] NAME CMD...: run CMD (joined with spaces, a shell command
 # line; each call is a fresh `sh` in L2, stdin /dev/null) in L2, print its
 # output (stdout and stderr), return its exit status.  Timeout (default 60 s):
-# status 124 and the console tail.
+# status 124 and the console tail; QEMU gone: status 126 and the tail.
 l2() {
 	_to=$LAB_L2_CMD_TIMEOUT
 	if [ "$1" = -t ]; then _to=$2; shift 2; fi
 	_n=$1; shift
-	"$LAB_TOOLS/l2chan" -t "$_to" "$(_l2dir "$_n")/cmd" "$*"
+	"$LAB_TOOLS/l2chan" -t "$_to" -p "$(l2_pid "$_n")" "$(_l2dir "$_n")/cmd" "$*"
 	_rc=$?
-	[ $_rc = 124 ] && l2_console_tail "$_n"
+	case $_rc in 124|126) l2_console_tail "$_n" ;; esac
 	return $_rc
 }
 
@@ -290,7 +334,7 @@ l2_stop() {
 	[ -n "$_pid" ] || { fail "l2_stop $1: no such guest"; return 1; }
 	[ "$(cat "$_d/state" 2>/dev/null)" = stopped ] && return 0
 	if _alive "$_pid"; then
-		"$LAB_TOOLS/l2chan" -t 20 "$_d/cmd" dmesg > "$LAB_RESULTS/l2-$1.dmesg.txt" 2>&1 ||
+		"$LAB_TOOLS/l2chan" -t 20 -p "$_pid" "$_d/cmd" dmesg > "$LAB_RESULTS/l2-$1.dmesg.txt" 2>&1 ||
 			note "$1: could not read dmesg"
 		echo quit > "$_d/mon.in"
 		if ! wait_for 15 sh -c "! { [ -r /proc/$_pid/stat ] && [ \"\$(sed 's/.*) //' /proc/$_pid/stat | cut -c1)\" != Z ]; }"; then
@@ -302,6 +346,7 @@ l2_stop() {
 	fi
 	wait "$_pid" 2>/dev/null
 	kill "$(cat "$_d/mon.cat")" 2>/dev/null
+	cp "$_d/console.log" "$LAB_RESULTS/l2-$1.console.log" 2>/dev/null
 	echo stopped > "$_d/state"
 	note "$1: stopped"
 }

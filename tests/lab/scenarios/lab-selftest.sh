@@ -35,10 +35,15 @@ sum=$(echo "$after" | awk '$1 ~ /^node/ || $1 == "absent" || $1 == "other" { s +
 expect_eq "per-node counts sum to total" "$total" "$sum"
 n0=$(get "$after" node0); n1=$(get "$after" node1)
 expect_ge "guest pages backed in L1" 16384 $(( ${n0:-0} + ${n1:-0} ))
-grown=$(( ${n1:-0} - $(get "$before" node1 | grep . || echo 0) ))
-# 16384 pages were written; allow for pages the guest reused from boot.
-expect_ge "pages newly backed on node 1 (touched by vCPU 1)" 12000 "$grown"
-metric node1_new_pages "$grown"
+grown1=$(( ${n1:-0} - $(get "$before" node1 | grep . || echo 0) ))
+grown0=$(( ${n0:-0} - $(get "$before" node0 | grep . || echo 0) ))
+# 16384 pages were written; some are pages the guest freed during boot and
+# reuses (already backed, ~3000 seen), hence the margin.  Node 0 must hardly
+# grow: that is what shows the pinning works.
+expect_ge "pages newly backed on node 1 (touched by vCPU 1)" 10000 "$grown1"
+expect_le "pages newly backed on node 0" 2000 "$grown0"
+metric node1_new_pages "$grown1"
+metric node0_new_pages "$grown0"
 
 # Per-gfn mode: one line per page, node or "-".
 lines=$(l2_placement st 0x0-0xf | wc -l)

@@ -4,9 +4,10 @@
 
 VMS=/sys/kernel/kvmnuma/vms
 
-# refuse FILE VALUE ERRNO-TEXT: the write must fail with that message.
+# refuse FILE VALUE ERRNO-TEXT: writing VALUE and a newline (as echo does)
+# must fail with that message.
 refuse() {
-	out=$( (printf '%s' "$2" > "$1") 2>&1 ) &&
+	out=$( (echo "$2" > "$1") 2>&1 ) &&
 		{ fail "write '$2' to $1 accepted"; return 1; }
 	case "$out" in
 	*"$3"*) echo "ok: '$2' > ${1#$VMS/}: $3" ;;

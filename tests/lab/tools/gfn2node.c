@@ -114,11 +114,18 @@ bad:
 	exit(1);
 }
 
+struct vma { unsigned long s, e; int memfd; char name[256]; };
+
+/* The guest RAM VMA: one rw mapping of exactly `size` bytes (a memfd one
+ * first), or else a run of adjacent rw VMAs of the same file (or all
+ * anonymous) spanning exactly `size`: a VMA can be split (mprotect, madvise
+ * on part of it), and an anonymous one can sit right after an unrelated
+ * anonymous VMA, so runs are tried from every start. */
 static unsigned long find_mapping(void)
 {
-	char path[64], line[4096], runname[4096] = "";
-	unsigned long runstart = 0, runend = 0, found = 0;
-	int found_memfd = 0;
+	char path[64], line[4096];
+	struct vma *v = NULL;
+	int n = 0, cap = 0, i, j, best = -1;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
@@ -132,31 +139,35 @@ static unsigned long find_mapping(void)
 		char perms[8], name[4096] = "";
 		if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %4095[^\n]", &s, &e, perms, name) < 3)
 			continue;
-		if (perms[0] != 'r' || perms[1] != 'w') {
-			runend = 0;
+		if (perms[0] != 'r' || perms[1] != 'w')
 			continue;
+		if (n == cap) {
+			cap = cap * 2 + 64;
+			v = realloc(v, cap * sizeof(*v));
 		}
-		if (s == runend && !strcmp(name, runname))
-			runend = e;
-		else {
-			runstart = s;
-			runend = e;
-			strcpy(runname, name);
-		}
-		if (runend - runstart == size) {
-			int memfd = !strncmp(runname, "/memfd:", 7);
-			if (!found || (memfd && !found_memfd)) {
-				found = runstart;
-				found_memfd = memfd;
-			}
-		}
+		v[n].s = s;
+		v[n].e = e;
+		v[n].memfd = !strncmp(name, "/memfd:", 7);
+		snprintf(v[n].name, sizeof(v[n].name), "%s", name);
+		n++;
 	}
 	fclose(f);
-	if (!found) {
+	for (i = 0; i < n; i++)
+		if (v[i].e - v[i].s == size && (best < 0 || (v[i].memfd && !v[best].memfd)))
+			best = i;
+	for (i = 0; best < 0 && i < n; i++) {
+		for (j = i + 1; j < n && v[j].s == v[j - 1].e &&
+		     !strcmp(v[j].name, v[i].name) && v[j].e - v[i].s <= size; j++)
+			if (v[j].e - v[i].s == size) {
+				best = i;
+				break;
+			}
+	}
+	if (best < 0) {
 		fprintf(stderr, "gfn2node: no %lu MiB mapping in %s\n", size >> 20, path);
 		exit(1);
 	}
-	return found;
+	return v[best].s;
 }
 
 int main(int argc, char **argv)

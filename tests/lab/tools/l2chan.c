@@ -2,7 +2,7 @@
  * l2chan: run one shell command in an L2 guest over its virtio-serial
  * command port and relay the output and exit status.
  *
- *   l2chan [-t SECONDS] FIFO_BASE COMMAND
+ *   l2chan [-t SECONDS] [-p QEMU_PID] FIFO_BASE COMMAND
  *
  * FIFO_BASE is the path given to QEMU's `-chardev pipe,path=FIFO_BASE`:
  * QEMU reads FIFO_BASE.in (guest input) and writes FIFO_BASE.out.
@@ -16,7 +16,8 @@
  * output is relayed byte for byte.
  *
  * Exit status: the command's, or 124 on timeout (the L2 tail is then the
- * caller's business: lib.sh prints the console), 125 on channel errors.
+ * caller's business: lib.sh prints the console), 125 on channel errors,
+ * 126 when QEMU_PID (if given) has exited: no point waiting for a dead guest.
  * Written in C rather than ash because ash's `read` does one syscall per
  * byte and has only whole-second timeouts.
  */
@@ -35,6 +36,24 @@ static double now(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Alive and not a zombie (a dead child of the caller stays in /proc). */
+static int alive(int pid)
+{
+	char path[64], buf[512], *p;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	p = strrchr(buf, ')');
+	return !(p && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X'));
 }
 
 static char *b64(const char *in, size_t n)
@@ -81,19 +100,21 @@ int main(int argc, char **argv)
 {
 	double timeout = 30, deadline;
 	char path[4096], id[64], begin[96], endp[96];
-	int opt, in, out, started = 0, first = 1;
+	int opt, in, out, started = 0, first = 1, qpid = 0;
 	char *buf = NULL;
 	size_t len = 0, cap = 0;
 
-	while ((opt = getopt(argc, argv, "t:")) != -1) {
+	while ((opt = getopt(argc, argv, "t:p:")) != -1) {
 		if (opt == 't')
 			timeout = atof(optarg);
+		else if (opt == 'p')
+			qpid = atoi(optarg);
 		else
 			goto usage;
 	}
 	if (argc - optind != 2) {
 usage:
-		fprintf(stderr, "usage: l2chan [-t SECONDS] FIFO_BASE COMMAND\n");
+		fprintf(stderr, "usage: l2chan [-t SECONDS] [-p QEMU_PID] FIFO_BASE COMMAND\n");
 		return 125;
 	}
 	deadline = now() + timeout;
@@ -159,6 +180,14 @@ usage:
 				"command not started: L2 shell not responding");
 			return 124;
 		}
+		if (qpid && !alive(qpid)) {
+			fflush(stdout);
+			fprintf(stderr, "l2chan: QEMU (pid %d) has exited\n", qpid);
+			return 126;
+		}
+		/* Wake up at least once a second to notice a dead QEMU. */
+		if (left > 1)
+			left = 1;
 		if (poll(&p, 1, (int)(left * 1000) + 1) < 0 && errno != EINTR) {
 			perror("l2chan: poll");
 			return 125;
