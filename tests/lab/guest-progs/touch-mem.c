@@ -9,6 +9,7 @@
  *       <gfn-file>.done;
  *   -h  after writing, keep the memory until hold-file exists, then verify
  *       every page still holds its pattern;
+ *   -l  while holding, verify every page again and again (passes counted);
  * Prints "touched <pages> mismatches <n>"; exits 1 on any mismatch.
  */
 #include <errno.h>
@@ -83,16 +84,18 @@ int main(int argc, char **argv)
 {
 	const char *gfn_file = NULL, *hold_file = NULL;
 	uint64_t seed = (uint64_t)getpid() << 32;
-	size_t mib = 0, pages, i, mismatches = 0;
+	size_t mib = 0, pages, i, mismatches = 0, passes = 0;
+	int loop = 0;
 	char *mem;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "m:o:h:s:")) != -1) {
+	while ((opt = getopt(argc, argv, "m:o:h:s:l")) != -1) {
 		switch (opt) {
 		case 'm': mib = strtoul(optarg, NULL, 0); break;
 		case 'o': gfn_file = optarg; break;
 		case 'h': hold_file = optarg; break;
 		case 's': seed = strtoull(optarg, NULL, 0); break;
+		case 'l': loop = 1; break;
 		default:
 			fprintf(stderr, "usage: touch-mem -m MiB [-o gfn-file] [-h hold-file] [-s seed]\n");
 			return 2;
@@ -116,10 +119,18 @@ int main(int argc, char **argv)
 	if (gfn_file)
 		write_gfns(gfn_file, mem, pages);
 	if (hold_file)
-		while (access(hold_file, F_OK))
-			usleep(100000);
+		while (access(hold_file, F_OK)) {
+			if (!loop) {
+				usleep(100000);
+				continue;
+			}
+			for (i = 0; i < pages; i++)
+				mismatches += *(uint64_t *)(mem + i * PAGE) !=
+					      pattern(i, seed);
+			passes++;
+		}
 	for (i = 0; i < pages; i++)
 		mismatches += *(uint64_t *)(mem + i * PAGE) != pattern(i, seed);
-	printf("touched %zu mismatches %zu\n", pages, mismatches);
+	printf("touched %zu passes %zu mismatches %zu\n", pages, passes, mismatches);
 	return mismatches ? 1 : 0;
 }
