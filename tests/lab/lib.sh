@@ -22,6 +22,10 @@
 #                  it as one more VM (e.g. in /sys/kernel/kvmnuma); never stop it.
 # L1 state on entry: kernel.numa_balancing=0, THP "always" (see thp_set).
 #
+# This library keeps its state in globals named _something (busybox ash has
+# `local`, but the functions call each other): scenarios should not use
+# variable names that start with an underscore.
+#
 # Outcome: the scenario fails if it calls `fail` (recorded, the scenario goes
 # on) or `die` (recorded, the scenario exits), if it exits non-zero, if it
 # runs past its time limit, or if any kernel log (L1 dmesg/console, every L2
@@ -284,6 +288,8 @@ l2_start() {
 	   ! _alive "$_pid"; then
 		l2_console_tail "$_name"
 		fail "l2_start $_name: QEMU did not start"
+		kill -KILL "$_pid" 2>/dev/null
+		echo running > "$_d/state"   # so that lab_end reaps it
 		return 1
 	fi
 	if [ -n "$_pin" ]; then

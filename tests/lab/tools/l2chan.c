@@ -119,10 +119,21 @@ usage:
 	}
 	deadline = now() + timeout;
 
-	/* QEMU opens both FIFOs O_RDWR, so neither open blocks. */
+	/* QEMU holds both FIFOs open O_RDWR while it lives.  Without a reader
+	 * (QEMU gone), a blocking open for writing would hang forever: open
+	 * non-blocking (ENXIO then), and block only for the writes. */
+	if (qpid && !alive(qpid)) {
+		fprintf(stderr, "l2chan: QEMU (pid %d) has exited\n", qpid);
+		return 126;
+	}
 	snprintf(path, sizeof(path), "%s.in", argv[optind]);
-	in = open(path, O_WRONLY | O_CLOEXEC);
+	in = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	if (in < 0 && errno == ENXIO) {
+		fprintf(stderr, "l2chan: %s has no reader: QEMU has exited\n", path);
+		return 126;
+	}
 	if (in < 0) { perror(path); return 125; }
+	fcntl(in, F_SETFL, fcntl(in, F_GETFL) & ~O_NONBLOCK);
 	snprintf(path, sizeof(path), "%s.out", argv[optind]);
 	out = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (out < 0) { perror(path); return 125; }
