@@ -17,14 +17,15 @@ wait_for 2 test -d "$vm" || die "guest VM not in sysfs"
 l2 s 'taskset -c 1 touch-mem -m 96 -h /tmp/stop -l > /tmp/v.out 2>&1 &
 	sleep 3; cat /tmp/v.out' || die "verifier did not start"
 
-# layout_check POLICY SHIFT: share of backed pages on their layout node.
+# layout_check UNIT: share of backed pages on their layout node, UNIT =
+# frames per interleave unit.
 layout_check() {
 	"$LAB_TOOLS/gfn2node" "$pid" 512 "0-$((512 * 256 - 1))" > "$LAB_WORK/layout"
-	awk -v s="$2" '$2 ~ /^[0-9]+$/ { n++; if ($2 == int($1 / 2 ^ s) % 2) ok++ }
+	awk -v u="$1" '$2 ~ /^[0-9]+$/ { n++; if ($2 == int($1 / u) % 2) ok++ }
 		END { printf "%d\n", n ? ok * 100 / n : 0 }' "$LAB_WORK/layout"
 }
 
-switch_to() {	# switch_to POLICY SHIFT
+switch_to() {	# switch_to POLICY UNIT
 	t0=$(lab_now)
 	echo "$1" > "$vm/policy" || { fail "cannot set $1"; return 1; }
 	wait_for 120 sh -c "[ \"\$(cat $vm/placement/state)\" = done ]" ||
@@ -32,14 +33,14 @@ switch_to() {	# switch_to POLICY SHIFT
 	metric "${1}_switch_s" "$(lab_since "$t0")"
 	grep -H . "$vm/placement/"* | sed "s|$vm/placement/|  $1 |"
 	metric "${1}_pages_moved" "$(cat "$vm/placement/pages_moved")"
-	ok=$(layout_check "$1" "$2")
+	ok=$(layout_check "$2")
 	metric "${1}_layout_pct" "$ok"
 	expect_ge "$1: backed pages on their layout node (%)" 99 "$ok"
 	l2 s 'sleep 2; tail -c 0 /tmp/v.out; echo verifier alive' || fail "$1: guest stopped answering"
 }
 
-switch_to round-1g 18
-switch_to round-4k 0
+switch_to round-1g 262144
+switch_to round-4k 1
 echo first-touch > "$vm/policy" || fail "cannot set first-touch"
 expect_eq "placement after first-touch" idle "$(cat "$vm/placement/state")"
 sleep 2
