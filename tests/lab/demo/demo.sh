@@ -39,8 +39,12 @@ demo_round() {	# demo_round POLICY-LABEL
 				      if (n == $1) local += $3 }
 		END {
 			mean = total / 4
-			for (n = 0; n < 4; n++) var += (pages[n] - mean) ^ 2
-			rsd = mean ? sqrt(var / 4) / mean * 100 : 0
+			for (n = 0; n < 4; n++) var += (pages[n] - mean) * (pages[n] - mean)
+			var /= 4
+			# busybox awk has no sqrt(): Newton iterations.
+			sd = var
+			for (i = 0; i < 60 && sd > 0; i++) sd = (sd + var / sd) / 2
+			rsd = mean ? sd / mean * 100 : 0
 			printf "%-14s %8.1f%% %9.1f%%   %6d %6d %6d %6d\n", p,
 			       total ? local * 100 / total : 0, rsd,
 			       pages[0], pages[1], pages[2], pages[3]
