@@ -23,7 +23,8 @@ static struct kobject *vms_kobj;
 /* How much of a refused value to quote in the log: one line, bounded. */
 static int quoted_len(const char *buf, size_t count)
 {
-	size_t len = strnchrnul(buf, count, '\n') - buf;
+	const char *newline = memchr(buf, '\n', count);
+	size_t len = newline ? newline - buf : count;
 
 	return (int)min_t(size_t, len, 32);
 }
