@@ -154,7 +154,11 @@ static long walk_node(void *arg)
 	return 0;
 }
 
-/* Guest RAM as QEMU maps it, read once under kvm->srcu. */
+/*
+ * Guest memory as QEMU maps it, read once under kvm->srcu.  Read-only
+ * slots are included: below 1 MiB they alias guest RAM (the BIOS area
+ * QEMU maps read-only), and placing a ROM costs nothing.
+ */
 static struct ram_slot *snapshot_ram(struct kvm *kvm, unsigned int *nr,
 				     u64 *total)
 {
@@ -171,8 +175,7 @@ static struct ram_slot *snapshot_ram(struct kvm *kvm, unsigned int *nr,
 	slots = kvmalloc_array(max ?: 1, sizeof(*slots), GFP_KERNEL);
 	if (slots) {
 		kvm_for_each_memslot(slot, bkt, kvm_memslots(kvm)) {
-			if (slot->id >= KVM_USER_MEM_SLOTS ||
-			    (slot->flags & KVM_MEM_READONLY) || n == max)
+			if (slot->id >= KVM_USER_MEM_SLOTS || n == max)
 				continue;
 			slots[n].base_gfn = slot->base_gfn;
 			slots[n].npages = slot->npages;
