@@ -3,7 +3,7 @@
  * kvmnuma_guest: module entry.  Loads everywhere; does something only on
  * KVM with the kvmnuma host module present, and says once why not.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+#define pr_fmt(fmt) "kvmnuma_guest: " fmt
 
 #include <linux/kvm_para.h>
 #include <linux/mm.h>

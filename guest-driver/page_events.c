@@ -7,7 +7,7 @@
  * once.  mm_page_alloc also fires for failed allocations (page == NULL).
  * Probe prototypes must match include/trace/events/kmem.h exactly.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+#define pr_fmt(fmt) "kvmnuma_guest: " fmt
 
 #include <linux/mm.h>
 #include <linux/tracepoint.h>

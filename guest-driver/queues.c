@@ -15,7 +15,7 @@
  * narrows, but cannot close, the window between that check and the host's
  * discard for such allocations: see README, "Limits".
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+#define pr_fmt(fmt) "kvmnuma_guest: " fmt
 
 #include <linux/cache.h>
 #include <linux/cpumask.h>

@@ -12,7 +12,7 @@
  * guest's next touch faults and the host allocates a fresh zeroed page on
  * the node of the faulting vCPU.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+#define pr_fmt(fmt) "kvmnuma: " fmt
 
 #include <linux/file.h>
 #include <linux/fs.h>

@@ -8,7 +8,7 @@
  * cannot change it under us.  Every entry is validated before anything is
  * done, so a bad batch changes nothing.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+#define pr_fmt(fmt) "kvmnuma: " fmt
 
 #include <linux/bitmap.h>
 #include <linux/kvm_host.h>

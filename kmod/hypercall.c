@@ -10,7 +10,7 @@
  * caller (the number is unknown to KVM), -KVM_EPERM for a guest user-mode
  * caller.  Only the former is served; the guest reads our answer instead.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+#define pr_fmt(fmt) "kvmnuma: " fmt
 
 #include <linux/kvm_host.h>
 #include <linux/sched.h>

@@ -11,7 +11,7 @@
  * Probe prototypes are not type-checked against TP_PROTO: they must match
  * arch/x86/kvm/trace.h exactly.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+#define pr_fmt(fmt) "kvmnuma: " fmt
 
 #include <linux/module.h>
 #include <linux/string.h>

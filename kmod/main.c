@@ -6,7 +6,7 @@
  * work (unhook tracepoints), then let queued work finish, then drop the
  * VMs, then sysfs.  VMs keep running throughout; they only lose kvmnuma.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+#define pr_fmt(fmt) "kvmnuma: " fmt
 
 #include <linux/module.h>
 

@@ -8,7 +8,7 @@
  * include/kvmnuma/user_abi.h.  Orders hold a reference on their VM's
  * kobject so results can be accounted even after the VM went away.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+#define pr_fmt(fmt) "kvmnuma: " fmt
 
 #include <linux/fs.h>
 #include <linux/miscdevice.h>

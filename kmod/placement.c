@@ -13,7 +13,7 @@
  * it change stops, and the newly queued walk starts from the current
  * policy.  Queued moves of the old layout are cancelled first.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+#define pr_fmt(fmt) "kvmnuma: " fmt
 
 #include <linux/hugetlb.h>
 #include <linux/kvm_host.h>

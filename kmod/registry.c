@@ -10,7 +10,7 @@
  * reference on each struct kvm; a VM whose only remaining reference is
  * ours has been closed by its VMM and is unregistered by the next scan.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+#define pr_fmt(fmt) "kvmnuma: " fmt
 
 #include <linux/fdtable.h>
 #include <linux/file.h>

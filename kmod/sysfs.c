@@ -3,7 +3,7 @@
  * /sys/kernel/kvmnuma/: the interface users and kvmnumactl script against.
  * Documentation/ABI/testing/sysfs-kernel-kvmnuma describes every file.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+#define pr_fmt(fmt) "kvmnuma: " fmt
 
 #include <linux/kvm_host.h>
 #include <linux/slab.h>
@@ -57,14 +57,15 @@ static ssize_t policy_show(struct kobject *kobj, struct kobj_attribute *attr,
 			  kvmnuma_policy_name(READ_ONCE(to_vm(kobj)->policy)));
 }
 
-static int check_policy_supported(const char *who, int policy)
+/* @who names the target in the log: "VM <id>" or "default_policy". */
+static int check_policy_supported(const char *who, const char *id, int policy)
 {
 	unsigned int missing = kvmnuma_policy_mechanisms(policy) &
 			       ~KVMNUMA_MECH_SUPPORTED;
 
 	if (missing) {
-		pr_info("%s: policy %s is not implemented by this version\n",
-			who, kvmnuma_policy_name(policy));
+		pr_info("%s%s: policy %s is not implemented by this version\n",
+			who, id, kvmnuma_policy_name(policy));
 		return -EOPNOTSUPP;
 	}
 	return 0;
@@ -82,7 +83,7 @@ static ssize_t policy_store(struct kobject *kobj, struct kobj_attribute *attr,
 			quoted_len(buf, count), buf);
 		return -EINVAL;
 	}
-	ret = check_policy_supported(vm->id, policy);
+	ret = check_policy_supported("VM ", vm->id, policy);
 	if (ret)
 		return ret;
 	/* Pages pinned for a device's DMA cannot be replaced behind it. */
@@ -358,7 +359,7 @@ static ssize_t default_policy_store(struct kobject *kobj,
 			quoted_len(buf, count), buf);
 		return -EINVAL;
 	}
-	ret = check_policy_supported("default_policy", policy);
+	ret = check_policy_supported("default_policy", "", policy);
 	if (ret)
 		return ret;
 	WRITE_ONCE(kvmnuma_default_policy, policy);

@@ -27,7 +27,7 @@
 
 #include "move_exec.h"
 
-#define BATCH 64	/* orders per read() */
+#define BATCH 1024	/* orders per read(): round-4k sends one per page */
 
 static bool verbose, once;
 static volatile sig_atomic_t stop_signal;
@@ -138,10 +138,9 @@ static int handle_batch(int fd, const struct kvmnuma_move_order *orders, int n)
 	static struct kvmnuma_move_result results[BATCH];
 	ssize_t len;
 
-	for (int i = 0; i < n; i++) {
-		move_order_exec(&orders[i], &results[i]);
+	move_orders_exec(orders, n, results);
+	for (int i = 0; i < n; i++)
 		report(&orders[i], &results[i]);
-	}
 	len = write(fd, results, n * sizeof(results[0]));
 	if (len < 0) {
 		log_msg("writing %d results: %s", n, strerror(errno));

@@ -50,3 +50,68 @@ void move_order_exec(const struct kvmnuma_move_order *o,
 		done += n;
 	}
 }
+
+static int order_valid(const struct kvmnuma_move_order *o, unsigned long page)
+{
+	return o->pid > 0 && o->node >= 0 && o->start % page == 0;
+}
+
+/*
+ * One move_pages() call for orders [first, last) of one pid whose pages
+ * fit in MOVE_CHUNK; falls back to one call per order if it fails as a
+ * whole (so each order gets its own error).
+ */
+static void exec_group(const struct kvmnuma_move_order *o, int first, int last,
+		       struct kvmnuma_move_result *r)
+{
+	static void *pages[MOVE_CHUNK];
+	static int nodes[MOVE_CHUNK], status[MOVE_CHUNK];
+	unsigned long page = sysconf(_SC_PAGESIZE), n = 0;
+
+	for (int i = first; i < last; i++)
+		for (__u64 p = 0; p < o[i].npages; p++, n++) {
+			pages[n] = (void *)(uintptr_t)(o[i].start + p * page);
+			nodes[n] = o[i].node;
+		}
+	if (numa_move_pages(o[first].pid, n, pages, nodes, status,
+			    MPOL_MF_MOVE_ALL) < 0) {
+		for (int i = first; i < last; i++)
+			move_order_exec(&o[i], &r[i]);
+		return;
+	}
+	n = 0;
+	for (int i = first; i < last; i++) {
+		memset(&r[i], 0, sizeof(r[i]));
+		r[i].id = o[i].id;
+		for (__u64 p = 0; p < o[i].npages; p++, n++) {
+			if (status[n] == o[i].node)
+				r[i].moved++;
+			else
+				r[i].failed++;
+		}
+	}
+}
+
+void move_orders_exec(const struct kvmnuma_move_order *o, int n,
+		      struct kvmnuma_move_result *r)
+{
+	unsigned long page = sysconf(_SC_PAGESIZE);
+	int i = 0;
+
+	while (i < n) {
+		int last = i;
+		__u64 pages = 0;
+
+		while (last < n && o[last].pid == o[i].pid &&
+		       order_valid(&o[last], page) &&
+		       pages + o[last].npages <= MOVE_CHUNK)
+			pages += o[last++].npages;
+		if (last == i) {	/* invalid, or too big to share a call */
+			move_order_exec(&o[i], &r[i]);
+			i++;
+			continue;
+		}
+		exec_group(o, i, last, r);
+		i = last;
+	}
+}

@@ -18,4 +18,12 @@
 void move_order_exec(const struct kvmnuma_move_order *o,
 		     struct kvmnuma_move_result *r);
 
+/*
+ * Executes @n orders into @r[0..n-1].  Small orders of the same process
+ * (round-4k yields one order per misplaced page) share one move_pages()
+ * call; results are exactly those of move_order_exec() on each.
+ */
+void move_orders_exec(const struct kvmnuma_move_order *o, int n,
+		      struct kvmnuma_move_result *r);
+
 #endif /* KVMNUMA_MOVE_EXEC_H */

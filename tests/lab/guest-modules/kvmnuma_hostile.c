@@ -10,7 +10,7 @@
  * 2 GiB on q35, so RAM is one range from 0): the BIOS' E820 map reserves
  * the top pages, so the guest's own idea of its RAM end is lower.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+#define pr_fmt(fmt) "kvmnuma_hostile: " fmt
 
 #include <linux/gfp.h>
 #include <linux/kvm_para.h>

@@ -5,7 +5,7 @@
 # kvmnumad with move_pages(2)).
 
 kvmnuma_load || die "cannot load kvmnuma.ko"
-chroot /hostroot "$LAB_TREE/userspace/kvmnumad" -v > "$LAB_RESULTS/kvmnumad.log" 2>&1 &
+chroot /hostroot "$LAB_TREE/userspace/kvmnumad" > "$LAB_RESULTS/kvmnumad.log" 2>&1 &
 daemon=$!
 wait_for 5 sh -c '[ "$(cat /sys/kernel/kvmnuma/daemon_connected)" = 1 ]' ||
 	die "kvmnumad did not connect: $(cat "$LAB_RESULTS/kvmnumad.log")"

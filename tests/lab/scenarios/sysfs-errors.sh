@@ -47,7 +47,8 @@ expect_eq "log lines for refused writes" 11 $(( $(dmesg | grep -c 'kvmnuma:') - 
 dmesg | grep 'kvmnuma:' | tail -n 11
 
 # round-4k needs 4 KiB pages: refused for hugetlbfs-backed RAM.
-echo 40 > /proc/sys/vm/nr_hugepages
+# 64 MiB of 2 MiB pages, all on node 0 under round-1g: reserve them there.
+echo 40 > /sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages
 chroot /hostroot /usr/bin/qemu-system-x86_64 -enable-kvm -S -nodefaults \
 	-display none -machine q35,memory-backend=ram -m 64M \
 	-object memory-backend-memfd,id=ram,size=64M,share=on,hugetlb=on,hugetlbsize=2M \
@@ -57,7 +58,8 @@ if wait_for 3 test -d "$VMS/$hpid"; then
 	refuse "$VMS/$hpid/policy" round-4k "Invalid argument"
 	echo round-1g > "$VMS/$hpid/policy" || fail "round-1g refused on huge pages"
 	wait_for 30 sh -c "[ \"\$(cat $VMS/$hpid/placement/state)\" = done ]" ||
-		fail "round-1g placement on huge pages not done"
+		fail "round-1g placement on huge pages: $(cat "$VMS/$hpid/placement/state")"
+	grep -H . "$VMS/$hpid/placement/"* | sed "s|$VMS/$hpid/placement/|  |"
 	expect_eq "round-1g granularity on 2M pages" 1g-chunks "$(cat "$VMS/$hpid/placement/granularity")"
 	kill "$hpid"; wait "$hpid" 2>/dev/null
 else
