@@ -155,9 +155,10 @@ static long walk_node(void *arg)
 }
 
 /*
- * Guest memory as QEMU maps it, read once under kvm->srcu.  Read-only
- * slots are included: below 1 MiB they alias guest RAM (the BIOS area
- * QEMU maps read-only), and placing a ROM costs nothing.
+ * Guest RAM as QEMU maps it, read once under kvm->srcu.  Read-only slots
+ * (ROMs, and the BIOS area below 1 MiB QEMU maps read-only) are left out:
+ * they are not RAM the guest uses, and their pages, written by QEMU at
+ * start, would otherwise wait for kvmnumad.
  */
 static struct ram_slot *snapshot_ram(struct kvm *kvm, unsigned int *nr,
 				     u64 *total)
@@ -175,7 +176,8 @@ static struct ram_slot *snapshot_ram(struct kvm *kvm, unsigned int *nr,
 	slots = kvmalloc_array(max ?: 1, sizeof(*slots), GFP_KERNEL);
 	if (slots) {
 		kvm_for_each_memslot(slot, bkt, kvm_memslots(kvm)) {
-			if (slot->id >= KVM_USER_MEM_SLOTS || n == max)
+			if (slot->id >= KVM_USER_MEM_SLOTS ||
+			    (slot->flags & KVM_MEM_READONLY) || n == max)
 				continue;
 			slots[n].base_gfn = slot->base_gfn;
 			slots[n].npages = slot->npages;

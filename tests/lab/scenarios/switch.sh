@@ -20,7 +20,8 @@ l2 s 'taskset -c 1 touch-mem -m 96 -h /tmp/stop -l > /tmp/v.out 2>&1 &
 # layout_check UNIT: share of backed pages on their layout node, UNIT =
 # frames per interleave unit.
 layout_check() {
-	"$LAB_TOOLS/gfn2node" "$pid" 512 "0-$((512 * 256 - 1))" > "$LAB_WORK/layout"
+	awk '{ print $1 "-" $1 + $2 - 1 }' "$vm/memslots" |
+		"$LAB_TOOLS/gfn2node" "$pid" 512 - > "$LAB_WORK/layout"
 	awk -v u="$1" '$2 ~ /^[0-9]+$/ { n++; if ($2 == int($1 / u) % 2) ok++ }
 		END { printf "%d\n", n ? ok * 100 / n : 0 }' "$LAB_WORK/layout"
 }
