@@ -7,6 +7,7 @@
  * host.c         hypercalls to the host
  * queues.c       per-partition event queues and their flushing
  * page_events.c  hooks on the page allocator's tracepoints
+ * free_report.c  optional report of all free memory at load
  * sysfs.c        /sys/kernel/kvmnuma_guest/ counters
  */
 #ifndef KVMNUMA_GUEST_H
@@ -41,6 +42,9 @@ u64 kvmnuma_event_ns(void);
 bool kvmnuma_queues_active(void);
 const char *kvmnuma_queues_state(void);
 unsigned int kvmnuma_nr_queues(void);
+
+/* free_report.c */
+void kvmnuma_report_free_memory(void);
 
 /* page_events.c */
 int kvmnuma_page_events_init(void);

@@ -53,6 +53,8 @@ static int __init kvmnuma_guest_init(void)
 	ret = kvmnuma_queues_init();
 	if (ret)
 		goto err_sysfs;
+	/* Before the hooks: its own allocations must not be reported. */
+	kvmnuma_report_free_memory();
 	ret = kvmnuma_page_events_init();
 	if (ret)
 		goto err_queues;

@@ -1,4 +1,4 @@
-# lab: nodes=4 mem=4096 timeout=300
+# lab: nodes=4 mem=4096 timeout=400
 # `make demo`: one guest workload on an emulated 4-node host, under plain
 # KVM (kvmnuma not loaded) and under each implemented policy.
 #
@@ -65,14 +65,25 @@ demo_round plain-kvm
 demo_layout plain-kvm
 
 kvmnuma_load || die "cannot load kvmnuma.ko"
+# kvmnumad moves the pages the guest already touched to their layout node.
+chroot /hostroot "$LAB_TREE/userspace/kvmnumad" > "$LAB_RESULTS/kvmnumad.log" 2>&1 &
+daemon=$!
 vm=/sys/kernel/kvmnuma/vms/$(l2_pid d)
 wait_for 2 test -d "$vm" || die "guest VM not in sysfs"
 for p in round-1g round-4k; do
-	echo "$p" > "$vm/policy" 2>/dev/null ||
-		printf '%-14s not implemented in this version\n' "$p" >> "$LAB_WORK/table"
+	echo "$p" > "$vm/policy" || die "cannot set $p"
+	wait_for 120 sh -c "[ \"\$(cat $vm/placement/state)\" = done ]" ||
+		fail "$p: placement not done: $(cat "$vm/placement/state")"
+	note "$p: $(cat "$vm/placement/pages_placed") pages placed, $(cat "$vm/placement/pages_moved") moved"
+	demo_round "$p"
+	demo_layout "$p"
 done
+
 echo first-touch > "$vm/policy" || die "cannot set first-touch"
-# The guest driver was paused (policy none): it resumes within 200 ms.
+# The guest driver found no host module at boot and stayed idle: reload
+# it, handing the memory the guest freed meanwhile to the host.
+l2 d 'rmmod kvmnuma_guest; insmod /lib/lab/kvmnuma_guest.ko report_free=1 && dmesg | grep handed; cat /sys/kernel/kvmnuma_guest/state' ||
+	die "cannot reload the guest driver"
 sleep 1
 demo_round first-touch
 demo_layout first-touch
@@ -84,4 +95,5 @@ printf '%-14s %9s %10s   %6s %6s %6s %6s\n' policy locality imbalance node0 node
 cat "$LAB_WORK/table"
 echo "(pages of the 4 programs per L1 node; placement read with move_pages(2) in L1)"
 l2_stop d
+kill "$daemon"; wait "$daemon" 2>/dev/null	# it holds /dev/kvmnuma open
 kvmnuma_unload
