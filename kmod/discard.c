@@ -32,8 +32,8 @@ struct punch {
 	loff_t len;
 };
 
-static void zap_anonymous(struct vm_area_struct *vma, unsigned long start,
-			  unsigned long end)
+void kvmnuma_zap_range(struct vm_area_struct *vma, unsigned long start,
+		       unsigned long end)
 {
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
 	zap_page_range_single(vma, start, end - start, NULL);
@@ -95,7 +95,7 @@ static unsigned int discard_pass_locked(struct mm_struct *mm,
 		if (vma->vm_flags & (VM_LOCKED | VM_PFNMAP | VM_IO | VM_MIXEDMAP)) {
 			res->not_discardable += (piece_end - *addr) >> PAGE_SHIFT;
 		} else if (vma_is_anonymous(vma)) {
-			zap_anonymous(vma, *addr, piece_end);
+			kvmnuma_zap_range(vma, *addr, piece_end);
 			res->discarded += (piece_end - *addr) >> PAGE_SHIFT;
 		} else if (vma->vm_file && (vma->vm_flags & VM_SHARED)) {
 			queue_punch(vma, *addr, piece_end, &punches[nr_punches], res);

@@ -5,6 +5,14 @@
 #include <linux/types.h>
 
 struct mm_struct;
+struct vm_area_struct;
+
+/*
+ * Unmaps [start, end) of @vma from the page tables (6.1 and 6.12): frees
+ * anonymous pages, leaves shared file pages in their file.
+ */
+void kvmnuma_zap_range(struct vm_area_struct *vma, unsigned long start,
+		       unsigned long end);
 
 struct kvmnuma_discard_result {
 	u64 discarded;		/* pages given back to the host */

@@ -17,6 +17,7 @@
 #include <linux/topology.h>
 
 #include "../common/batch.h"
+#include "carrefour.h"
 #include "discard.h"
 #include "firsttouch.h"
 #include "kvmnuma.h"
@@ -226,6 +227,7 @@ void kvmnuma_tdp_fault_probe(void *data, struct kvm_vcpu *vcpu,
 	vm = kvmnuma_vm_lookup_rcu(vcpu->kvm);
 	if (!vm)
 		goto out;
+	kvmnuma_cf_tdp_fault(vm, vcpu, gfn, error_code);
 	/* Pairs with the cmpxchg_release() that published it. */
 	ft = smp_load_acquire(&vm->ft);
 	if (!ft || gfn >= ft->nr_gfns || !test_bit(gfn, ft->discarded))

@@ -10,6 +10,7 @@
  * discard.c        giving guest pages back to the host
  * placement.c      eager placement for round-4k and round-1g
  * moves.c          migration orders for kvmnumad (/dev/kvmnuma)
+ * carrefour.c      sampling and the Carrefour engine
  */
 #ifndef KVMNUMA_KMOD_H
 #define KVMNUMA_KMOD_H
@@ -27,6 +28,7 @@
 struct kvm;
 struct kvm_vcpu;
 struct kvmnuma_ft_vm;
+struct kvmnuma_cf_vm;
 
 /* Counters shown in /sys/kernel/kvmnuma/vms/<id>/stats/. */
 struct kvmnuma_vm_stats {
@@ -74,6 +76,9 @@ struct kvmnuma_vm {
 	struct mutex policy_lock;	/* serialises policy and nodes changes */
 	nodemask_t nodes;		/* host nodes the policy may use */
 	struct kvmnuma_placement place;
+	struct mutex cf_lock;		/* creation and removal of cf */
+	struct kvmnuma_cf_vm *cf;	/* Carrefour state, see carrefour.c */
+	bool cf_sampling;		/* sample even without carrefour */
 	struct kvmnuma_vm_stats stats;
 	struct kvmnuma_ft_vm *ft;	/* first-touch state, see firsttouch.c */
 };
@@ -94,7 +99,8 @@ extern int kvmnuma_default_policy;
 
 /* Mechanisms this version implements; other policies are refused. */
 #define KVMNUMA_MECH_SUPPORTED \
-	(KVMNUMA_MECH_FIRST_TOUCH | KVMNUMA_MECH_ROUND_4K | KVMNUMA_MECH_ROUND_1G)
+	(KVMNUMA_MECH_FIRST_TOUCH | KVMNUMA_MECH_ROUND_4K | \
+	 KVMNUMA_MECH_ROUND_1G | KVMNUMA_MECH_CARREFOUR)
 
 /* sysfs.c */
 int kvmnuma_sysfs_init(void);

@@ -19,6 +19,7 @@
 #include <linux/wait.h>
 
 #include "../include/kvmnuma/user_abi.h"
+#include "carrefour.h"
 #include "kvmnuma.h"
 #include "moves.h"
 
@@ -26,6 +27,8 @@ struct move_order {
 	struct list_head list;
 	struct kvmnuma_vm *vm;
 	struct kvmnuma_move_order rec;
+	bool carrefour;			/* feed the result back to the engine */
+	u64 gfn;
 };
 
 static LIST_HEAD(pending);		/* not yet read by kvmnumad */
@@ -46,13 +49,16 @@ static void free_order(struct move_order *o)
 	kfree(o);
 }
 
-int kvmnuma_moves_queue(struct kvmnuma_vm *vm, unsigned long hva,
-			u64 npages, int node)
+static struct move_order *queue_order(struct kvmnuma_vm *vm, unsigned long hva,
+				      u64 npages, int node, bool carrefour,
+				      u64 gfn)
 {
 	struct move_order *o = kzalloc(sizeof(*o), GFP_KERNEL);
 
 	if (!o)
-		return -ENOMEM;
+		return NULL;
+	o->carrefour = carrefour;
+	o->gfn = gfn;
 	kobject_get(&vm->kobj);
 	o->vm = vm;
 	o->rec.pid = vm->pid;
@@ -66,7 +72,19 @@ int kvmnuma_moves_queue(struct kvmnuma_vm *vm, unsigned long hva,
 	atomic64_add(npages, &vm->place.moves_pending);
 	mutex_unlock(&orders_lock);
 	wake_up_interruptible(&orders_wait);
-	return 0;
+	return o;
+}
+
+int kvmnuma_moves_queue(struct kvmnuma_vm *vm, unsigned long hva,
+			u64 npages, int node)
+{
+	return queue_order(vm, hva, npages, node, false, 0) ? 0 : -ENOMEM;
+}
+
+int kvmnuma_moves_queue_gfn(struct kvmnuma_vm *vm, unsigned long hva,
+			    u64 gfn, int node)
+{
+	return queue_order(vm, hva, 1, node, true, gfn) ? 0 : -ENOMEM;
 }
 
 void kvmnuma_moves_cancel_vm(struct kvmnuma_vm *vm)
@@ -150,6 +168,9 @@ static void account_result(struct move_order *o,
 	if (res->error && res->error != -ESRCH)
 		pr_info_ratelimited("VM %s: kvmnumad could not move pages: %d\n",
 				    o->vm->id, res->error);
+	if (o->carrefour)
+		kvmnuma_cf_vm_moved(o->vm, o->gfn, o->rec.node,
+				    moved == o->rec.npages);
 }
 
 static ssize_t dev_write(struct file *file, const char __user *buf,

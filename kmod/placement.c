@@ -33,17 +33,11 @@
 
 static struct workqueue_struct *placement_wq;
 
-struct ram_slot {
-	u64 base_gfn;
-	u64 npages;
-	unsigned long hva;
-};
-
 /* One node's share of the walk. */
 struct node_walk {
 	struct kvmnuma_vm *vm;
 	struct mm_struct *mm;
-	const struct ram_slot *slots;
+	const struct kvmnuma_ram_slot *slots;
 	unsigned int nr_slots;
 	int policy;
 	int generation;
@@ -56,13 +50,13 @@ struct node_walk {
 	struct page *pages[GUP_BATCH];
 };
 
-static long gup_remote(struct mm_struct *mm, unsigned long addr,
-		       unsigned long n, struct page **pages)
+long kvmnuma_gup_remote(struct mm_struct *mm, unsigned long addr,
+			unsigned long n, unsigned int flags, struct page **pages)
 {
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
-	return get_user_pages_remote(mm, addr, n, FOLL_WRITE, pages, NULL);
+	return get_user_pages_remote(mm, addr, n, flags, pages, NULL);
 #else
-	return get_user_pages_remote(mm, addr, n, FOLL_WRITE, pages, NULL, NULL);
+	return get_user_pages_remote(mm, addr, n, flags, pages, NULL, NULL);
 #endif
 }
 
@@ -108,7 +102,7 @@ static void place_frames(struct node_walk *w, unsigned long hva, long n)
 	long got, i;
 
 	mmap_read_lock(w->mm);
-	got = gup_remote(w->mm, hva, n, w->pages);
+	got = kvmnuma_gup_remote(w->mm, hva, n, FOLL_WRITE, w->pages);
 	mmap_read_unlock(w->mm);
 	if (got <= 0) {
 		atomic64_add(n, &place->pages_unplaceable);
@@ -133,7 +127,7 @@ static long walk_node(void *arg)
 	unsigned int s;
 
 	for (s = 0; s < w->nr_slots; s++) {
-		const struct ram_slot *slot = &w->slots[s];
+		const struct kvmnuma_ram_slot *slot = &w->slots[s];
 		u64 end = slot->base_gfn + slot->npages;
 		u64 gfn = kvmnuma_layout_next(w->policy, slot->base_gfn, end,
 					      w->index, w->nr_nodes);
@@ -160,11 +154,11 @@ static long walk_node(void *arg)
  * they are not RAM the guest uses, and their pages, written by QEMU at
  * start, would otherwise wait for kvmnumad.
  */
-static struct ram_slot *snapshot_ram(struct kvm *kvm, unsigned int *nr,
-				     u64 *total)
+struct kvmnuma_ram_slot *kvmnuma_ram_snapshot(struct kvm *kvm, unsigned int *nr,
+					      u64 *total)
 {
 	struct kvm_memory_slot *slot;
-	struct ram_slot *slots;
+	struct kvmnuma_ram_slot *slots;
 	unsigned int n = 0, max;
 	int idx, bkt;
 
@@ -249,7 +243,7 @@ static void placement_work_fn(struct work_struct *work)
 	if (kvmnuma_layout_index(w->policy, 0, w->nr_nodes) < 0)
 		goto idle;
 
-	w->slots = snapshot_ram(vm->kvm, &w->nr_slots, &total);
+	w->slots = kvmnuma_ram_snapshot(vm->kvm, &w->nr_slots, &total);
 	if (!w->slots)
 		goto idle;
 	reset_counters(place, total);
@@ -277,17 +271,53 @@ idle:
 	kfree(w);
 }
 
+u64 kvmnuma_ram_end_gfn(const struct kvmnuma_ram_slot *slots, unsigned int nr)
+{
+	u64 end = 0;
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		end = max(end, slots[i].base_gfn + slots[i].npages);
+	return end;
+}
+
+bool kvmnuma_ram_is_shared_file(struct kvmnuma_vm *vm)
+{
+	struct mm_struct *mm = vm->kvm->mm;
+	struct kvmnuma_ram_slot *slots;
+	struct vm_area_struct *vma;
+	unsigned long hva = 0;
+	bool shared = false;
+	unsigned int nr;
+	u64 total;
+
+	slots = kvmnuma_ram_snapshot(vm->kvm, &nr, &total);
+	if (slots && nr)
+		hva = slots[0].hva;
+	kvfree(slots);
+	if (!hva || !mmget_not_zero(mm))
+		return false;
+	mmap_read_lock(mm);
+	vma = find_vma(mm, hva);
+	if (vma && vma->vm_start <= hva && vma->vm_file &&
+	    (vma->vm_flags & VM_SHARED) && !is_vm_hugetlb_page(vma))
+		shared = true;
+	mmap_read_unlock(mm);
+	mmput(mm);
+	return shared;
+}
+
 unsigned int kvmnuma_ram_page_shift(struct kvmnuma_vm *vm)
 {
 	struct mm_struct *mm = vm->kvm->mm;
 	struct vm_area_struct *vma;
 	unsigned int shift = PAGE_SHIFT;
 	unsigned long hva = 0;
-	struct ram_slot *slots;
+	struct kvmnuma_ram_slot *slots;
 	unsigned int nr;
 	u64 total;
 
-	slots = snapshot_ram(vm->kvm, &nr, &total);
+	slots = kvmnuma_ram_snapshot(vm->kvm, &nr, &total);
 	if (slots && nr)
 		hva = slots[0].hva;
 	kvfree(slots);

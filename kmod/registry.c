@@ -21,6 +21,7 @@
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
+#include "carrefour.h"
 #include "kvmnuma.h"
 #include "placement.h"
 
@@ -97,6 +98,7 @@ static struct kvmnuma_vm *add_vm_locked(struct kvm *kvm, pid_t pid)
 	vm->policy = READ_ONCE(kvmnuma_default_policy);
 	vm->nodes = node_states[N_MEMORY];
 	mutex_init(&vm->policy_lock);
+	mutex_init(&vm->cf_lock);
 	kvmnuma_placement_vm_init(vm);
 	name_vm_locked(vm);
 
@@ -125,6 +127,7 @@ static void remove_vm_locked(struct kvmnuma_vm *vm)
 	/* Waits for sysfs readers, which use vm->kvm. */
 	kobject_del(&vm->kobj);
 	kvmnuma_placement_stop(vm);
+	kvmnuma_cf_vm_free(vm);
 	synchronize_rcu();
 	pr_info("VM %s: unregistered\n", vm->id);
 	kobject_put(&vm->kobj);

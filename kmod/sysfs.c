@@ -11,6 +11,7 @@
 
 #include "../include/kvmnuma/hypercall_abi.h"
 #include "firsttouch.h"
+#include "carrefour.h"
 #include "kvmnuma.h"
 #include "moves.h"
 #include "placement.h"
@@ -93,6 +94,11 @@ static ssize_t policy_store(struct kobject *kobj, struct kobj_attribute *attr,
 			vm->id);
 		return -EBUSY;
 	}
+	if (kvmnuma_policy_mechanisms(policy) & KVMNUMA_MECH_CARREFOUR) {
+		ret = kvmnuma_cf_check_supported(vm);
+		if (ret)
+			return ret;
+	}
 	/* A huge page cannot be spread over nodes 4 KiB at a time. */
 	if ((kvmnuma_policy_mechanisms(policy) & KVMNUMA_MECH_ROUND_4K) &&
 	    kvmnuma_ram_page_shift(vm) > PAGE_SHIFT) {
@@ -110,6 +116,7 @@ static ssize_t policy_store(struct kobject *kobj, struct kobj_attribute *attr,
 	mutex_unlock(&vm->policy_lock);
 	/* Re-place for the new policy (or just cancel the old layout). */
 	kvmnuma_placement_start(vm);
+	kvmnuma_cf_update(vm);
 	return count;
 }
 
@@ -307,6 +314,7 @@ static const struct attribute_group *vm_groups[] = {
 	&vm_group,
 	&vm_stats_group,
 	&vm_placement_group,
+	&kvmnuma_cf_group,
 	NULL,
 };
 
