@@ -13,6 +13,9 @@
  * unmapped without losing it, so it needs IBS, which is not implemented
  * yet: carrefour is refused there (EOPNOTSUPP).
  *
+ * A page is sampled at most once per period, so the migrate rule's "two
+ * samples" becomes one (cf_migrate_min_samples applies to IBS, later).
+ *
  * Sampling can also run without decisions ("sampling" in sysfs): the
  * per-node access matrix it fills is what `kvmnumactl advise` reads.
  */
@@ -309,6 +312,11 @@ static struct kvmnuma_cf_vm *cf_alloc(struct kvmnuma_vm *vm)
 	cf->nr_gfns = kvmnuma_ram_end_gfn(slots, nr);
 	kvfree(slots);
 
+	/*
+	 * The software sampler sees a page at most once per period (the
+	 * re-fault re-maps it): one sample is all a page can get.
+	 */
+	params.migrate_min_samples = 1;
 	size = kvmnuma_cf_state_size(&params);
 	cf->engine_mem = size ? vzalloc(size) : NULL;
 	cf->ring = kvcalloc(RING_SAMPLES, sizeof(*cf->ring), GFP_KERNEL_ACCOUNT);
