@@ -1,0 +1,64 @@
+# lab: nodes=2 mem=4096 timeout=240
+# carrefour with the software sampler: pages a guest touched on node 0 and
+# then uses from a vCPU on node 1 end up on node 1 (moved by kvmnumad);
+# a guest whose threads use only their own, already local, data is left
+# alone; the guests' data stay intact.
+
+HOT_MIB=32
+
+kvmnuma_load cf_period_ms=500 cf_sample_pages=4096 || die "cannot load kvmnuma.ko"
+chroot /hostroot "$LAB_TREE/userspace/kvmnumad" > "$LAB_RESULTS/kvmnumad.log" 2>&1 &
+daemon=$!
+wait_for 5 sh -c '[ "$(cat /sys/kernel/kvmnuma/daemon_connected)" = 1 ]' ||
+	die "kvmnumad did not connect"
+
+# on_node1 GUEST TAG: share (%) of the program's pages backed on node 1.
+on_node1() {
+	l2 "$1" cat "/tmp/$2.gfns" | awk '{ print $1 "-" $1 + $2 - 1 }' |
+		l2_placement_summary "$1" - > "$LAB_WORK/$2.sum"
+	awk '$1 == "node1" { n = $2 } $1 == "total" { t = $2 }
+	     END { printf "%d\n", t ? n * 100 / t : 0 }' "$LAB_WORK/$2.sum"
+}
+
+# --- remote use: touched on vCPU 0 (node 0), hammered from vCPU 1 (node 1)
+l2_start r --vcpus 2 --pin 0,1 --mem 384 || die "L2 r did not start"
+vm=/sys/kernel/kvmnuma/vms/$(l2_pid r)
+l2 r "hammer -m $HOT_MIB -a 0 -b 1 -o /tmp/hot.gfns -h /tmp/hot.stop > /tmp/hot.out 2>&1 &
+	while [ ! -e /tmp/hot.gfns.done ]; do sleep 0.1; done" || die "hammer did not start"
+before=$(on_node1 r hot)
+metric remote_on_node1_before_pct "$before"
+echo carrefour > "$vm/policy" || die "carrefour refused"
+sleep 20
+after=$(on_node1 r hot)
+metric remote_on_node1_after_pct "$after"
+cat "$vm/carrefour/status"
+metric remote_orders_migrate "$(awk '$1 == "orders_migrate" { print $2 }' "$vm/carrefour/status")"
+expect_le "hot pages on node 1 before carrefour (%)" 10 "$before"
+expect_ge "hot pages on node 1 after 20 s of carrefour (%)" 50 "$after"
+out=$(l2 r 'touch /tmp/hot.stop; while ! grep -q mismatches /tmp/hot.out; do sleep 0.2; done; cat /tmp/hot.out')
+echo "$out"
+case "$out" in *"mismatches 0") ;; *) fail "hammered data changed: $out" ;; esac
+l2_stop r
+
+# --- private data: each thread touches and uses its own memory, locally
+l2_start p --vcpus 2 --pin 0,1 --mem 384 || die "L2 p did not start"
+vm=/sys/kernel/kvmnuma/vms/$(l2_pid p)
+l2 p "hammer -m $HOT_MIB -a 0 -b 0 -o /tmp/p0.gfns -h /tmp/p.stop > /tmp/p0.out 2>&1 &
+	hammer -m $HOT_MIB -a 1 -b 1 -o /tmp/p1.gfns -h /tmp/p.stop > /tmp/p1.out 2>&1 &
+	while [ ! -e /tmp/p0.gfns.done ] || [ ! -e /tmp/p1.gfns.done ]; do sleep 0.1; done" ||
+	die "private workload did not start"
+echo carrefour > "$vm/policy" || die "carrefour refused"
+sleep 15
+cat "$vm/carrefour/status"
+p0=$(on_node1 p p0) p1=$(on_node1 p p1)
+metric private_p0_on_node1_pct "$p0"
+metric private_p1_on_node1_pct "$p1"
+metric private_orders_migrate "$(awk '$1 == "orders_migrate" { print $2 }' "$vm/carrefour/status")"
+expect_le "node-0 thread's pages moved to node 1 (%)" 2 "$p0"
+expect_ge "node-1 thread's pages still on node 1 (%)" 98 "$p1"
+out=$(l2 p 'touch /tmp/p.stop; for f in p0 p1; do while ! grep -q mismatches /tmp/$f.out; do sleep 0.2; done; done; cat /tmp/p0.out /tmp/p1.out')
+echo "$out"
+[ "$(echo "$out" | grep -c 'mismatches 0')" = 2 ] || fail "private data changed: $out"
+l2_stop p
+kill "$daemon"; wait "$daemon" 2>/dev/null
+kvmnuma_unload
