@@ -54,8 +54,10 @@ echo carrefour > "$vm/policy" || die "carrefour refused"
 sleep 15
 cat "$vm/carrefour/status"
 p0=$(on_node1 p p0) p1=$(on_node1 p p1)
-metric private_p0_on_node1_pct "$p0_0 -> $p0"
-metric private_p1_on_node1_pct "$p1_0 -> $p1"
+metric private_p0_on_node1_before_pct "$p0_0"
+metric private_p0_on_node1_after_pct "$p0"
+metric private_p1_on_node1_before_pct "$p1_0"
+metric private_p1_on_node1_after_pct "$p1"
 metric private_orders_migrate "$(awk '$1 == "orders_migrate" { print $2 }' "$vm/carrefour/status")"
 expect_le "node-0 thread's pages on node 1 (%), at most before" "$p0_0" "$p0"
 expect_ge "node-1 thread's pages on node 1 (%), at least before" "$p1_0" "$p1"
