@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "../common/policy.h"
+#include "advise_cmd.h"
 #include "json.h"
 #include "nodelist.h"
 #include "placement_view.h"
@@ -34,6 +35,7 @@ enum {
 struct opts {
 	bool json, dry_run;
 	unsigned long sample;
+	unsigned long seconds;
 	const char *nodes;
 	const char *args[3];	/* command and its operands */
 	int nargs;
@@ -46,11 +48,14 @@ static void usage(FILE *out)
 		"       kvmnumactl [--json] show <vm> [--sample N]\n"
 		"       kvmnumactl set <vm> <policy> [--nodes LIST]\n"
 		"       kvmnumactl pin <vm> [--dry-run]\n"
+		"       kvmnumactl [--json] advise <vm> [--seconds N]\n"
 		"<vm> is an id from 'list' (the QEMU pid for its first VM).\n"
 		"show --sample N asks the node of every N-th page only (large VMs).\n"
 		"set --nodes LIST (\"0-3\", \"0,2\") writes the allowed nodes before the policy.\n"
 		"pin spreads the threads \"CPU <n>/KVM\" (QEMU -name ...,debug-threads=on)\n"
 		"    over the VM's nodes, one CPU each.\n"
+		"advise samples the VM's accesses for N s (default 10) and applies the\n"
+		"    thesis' metric: load imbalance -> class -> recommended policy.\n"
 		"policies:");
 	for (int p = 0; p < KVMNUMA_NR_POLICIES; p++)
 		fprintf(out, " %s", kvmnuma_policy_name(p));
@@ -201,6 +206,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			o->dry_run = true;
 		} else if (!strcmp(a, "--nodes") && i + 1 < argc) {
 			o->nodes = argv[++i];
+		} else if (!strcmp(a, "--seconds") && i + 1 < argc) {
+			o->seconds = strtoul(argv[++i], &end, 10);
+			if (*end || !o->seconds)
+				return -1;
 		} else if (!strcmp(a, "--sample") && i + 1 < argc) {
 			o->sample = strtoul(argv[++i], &end, 10);
 			if (*end || !o->sample)
@@ -228,7 +237,10 @@ static bool valid(const struct opts *o)
 	if (!strcmp(c, "set"))
 		return o->nargs == 3 && !o->json && !o->sample && !o->dry_run;
 	if (!strcmp(c, "pin"))
-		return o->nargs == 2 && !o->json && !o->sample && !o->nodes;
+		return o->nargs == 2 && !o->json && !o->sample && !o->nodes &&
+		       !o->seconds;
+	if (!strcmp(c, "advise"))
+		return o->nargs == 2 && !o->sample && !o->nodes && !o->dry_run;
 	return false;
 }
 
@@ -265,5 +277,7 @@ int main(int argc, char **argv)
 		return cmd_show(id, &o);
 	if (!strcmp(o.args[0], "set"))
 		return cmd_set(id, o.args[2], &o);
+	if (!strcmp(o.args[0], "advise"))
+		return advise_vm(id, o.seconds ? o.seconds : 10, o.json);
 	return cmd_pin(id, &o);
 }
