@@ -79,6 +79,7 @@ struct kvmnuma_cf_vm {
 	/* Filled by the fault probe (atomic), drained once per period. */
 	spinlock_t ring_lock;
 	u32 ring_len;
+	u64 ring_overflows;		/* samples lost: ring full */
 	struct kvmnuma_cf_sample *ring;
 	struct kvmnuma_cf_sample *drained;
 	unsigned long *armed;		/* unmapped by the sampler, not re-touched */
@@ -132,6 +133,44 @@ static int page_node(void *arg, u64 gfn)
 	return nid;
 }
 
+static void ring_add(struct kvmnuma_cf_vm *cf, u64 gfn, u16 vcpu, u8 node,
+		     u8 flags)
+{
+	unsigned long irqflags;
+
+	spin_lock_irqsave(&cf->ring_lock, irqflags);
+	if (cf->ring_len < RING_SAMPLES) {
+		struct kvmnuma_cf_sample *s = &cf->ring[cf->ring_len++];
+
+		s->gfn = gfn;
+		s->vcpu = vcpu;
+		s->node = node;
+		s->flags = flags;
+	} else {
+		cf->ring_overflows++;
+	}
+	spin_unlock_irqrestore(&cf->ring_lock, irqflags);
+}
+
+int kvmnuma_cf_add_sample(struct kvmnuma_vm *vm, u64 gfn, u16 vcpu, u8 node,
+			  u8 flags)
+{
+	struct kvmnuma_cf_vm *cf;
+	int ret = -ENODEV;
+
+	rcu_read_lock();
+	/* Pairs with the smp_store_release() in kvmnuma_cf_update(). */
+	cf = smp_load_acquire(&vm->cf);
+	if (cf && gfn < cf->nr_gfns) {
+		ring_add(cf, gfn, vcpu, node, flags);
+		ret = 0;
+	} else if (cf) {
+		ret = -EINVAL;
+	}
+	rcu_read_unlock();
+	return ret;
+}
+
 void kvmnuma_cf_tdp_fault(struct kvmnuma_vm *vm, struct kvm_vcpu *vcpu,
 			  u64 gfn, u64 error_code)
 {
@@ -141,16 +180,8 @@ void kvmnuma_cf_tdp_fault(struct kvmnuma_vm *vm, struct kvm_vcpu *vcpu,
 	if (!cf || gfn >= cf->nr_gfns || !test_bit(gfn, cf->armed) ||
 	    !test_and_clear_bit(gfn, cf->armed))
 		return;
-	spin_lock(&cf->ring_lock);
-	if (cf->ring_len < RING_SAMPLES) {
-		struct kvmnuma_cf_sample *s = &cf->ring[cf->ring_len++];
-
-		s->gfn = gfn;
-		s->vcpu = vcpu->vcpu_id;
-		s->node = numa_node_id();
-		s->flags = (error_code & PFERR_WRITE_MASK) ? KVMNUMA_CF_WRITE : 0;
-	}
-	spin_unlock(&cf->ring_lock);
+	ring_add(cf, gfn, vcpu->vcpu_id, numa_node_id(),
+		 (error_code & PFERR_WRITE_MASK) ? KVMNUMA_CF_WRITE : 0);
 }
 
 /* Software sampler: unmap random guest pages, keeping their contents. */
@@ -245,11 +276,11 @@ static void period_fn(struct work_struct *work)
 		return;		/* the VM is going away */
 	}
 
-	spin_lock(&cf->ring_lock);
+	spin_lock_irq(&cf->ring_lock);
 	nr = cf->ring_len;
 	memcpy(cf->drained, cf->ring, nr * sizeof(*cf->ring));
 	cf->ring_len = 0;
-	spin_unlock(&cf->ring_lock);
+	spin_unlock_irq(&cf->ring_lock);
 
 	mutex_lock(&cf->lock);
 	mmap_read_lock(ctx.mm);
@@ -496,13 +527,14 @@ static ssize_t status_show(struct kobject *kobj, struct kobj_attribute *attr,
 
 		mutex_lock(&cf->lock);
 		len = sysfs_emit(buf,
-				 "deciding %d\nsamples %llu\nsamples_dropped %llu\n"
+				 "deciding %d\nsamples %llu\nsamples_lost %llu\nsamples_dropped %llu\n"
 				 "samples_unknown_home %llu\norders_migrate %llu\n"
 				 "orders_interleave %llu\nmoves_ok %llu\nmoves_failed %llu\n"
 				 "round %llu\nround_samples %llu\nround_hot_pages %u\n"
 				 "round_gate %d\nround_lar_pct %u\nround_imbalance_pct %u\n"
 				 "round_migrate %u\nround_interleave %u\n",
-				 cf->deciding, cf->samples, cf->samples_dropped,
+				 cf->deciding, cf->samples,
+				 READ_ONCE(cf->ring_overflows), cf->samples_dropped,
 				 cf->samples_unknown_home, cf->orders_migrate,
 				 cf->orders_interleave, cf->moves_ok,
 				 cf->moves_failed, l->round, l->samples,

@@ -93,6 +93,8 @@ int kvmnuma_registry_init(void);
 void kvmnuma_registry_exit(void);
 struct kvmnuma_vm *kvmnuma_vm_get_or_add(struct kvm *kvm, pid_t pid);
 struct kvmnuma_vm *kvmnuma_vm_lookup_rcu(struct kvm *kvm);
+/* The VM named @id in sysfs, with a reference (kvmnuma_vm_put()), or NULL. */
+struct kvmnuma_vm *kvmnuma_vm_get_by_id(const char *id);
 void kvmnuma_vm_put(struct kvmnuma_vm *vm);
 u64 kvmnuma_vm_memory_bytes(struct kvmnuma_vm *vm);
 extern int kvmnuma_default_policy;

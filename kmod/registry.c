@@ -149,6 +149,22 @@ struct kvmnuma_vm *kvmnuma_vm_get_or_add(struct kvm *kvm, pid_t pid)
 	return vm;
 }
 
+struct kvmnuma_vm *kvmnuma_vm_get_by_id(const char *id)
+{
+	struct kvmnuma_vm *vm, *found = NULL;
+
+	mutex_lock(&registry_lock);
+	list_for_each_entry(vm, &registered_vms, list) {
+		if (!strcmp(vm->id, id)) {
+			found = vm;
+			kobject_get(&vm->kobj);
+			break;
+		}
+	}
+	mutex_unlock(&registry_lock);
+	return found;
+}
+
 void kvmnuma_vm_put(struct kvmnuma_vm *vm)
 {
 	kobject_put(&vm->kobj);
