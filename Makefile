@@ -52,9 +52,9 @@ deps:
 demo: all
 	scripts/demo
 
-bench: all
+bench: all tests/bench/bench_carrefour
 	scripts/bench
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
-	rm -rf $(BUILD) $(USER_BINS) $(GUEST_PROGS) $(UNIT_TESTS)
+	rm -rf $(BUILD) $(USER_BINS) $(GUEST_PROGS) $(UNIT_TESTS) tests/bench/bench_carrefour
