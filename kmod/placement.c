@@ -281,13 +281,19 @@ u64 kvmnuma_ram_end_gfn(const struct kvmnuma_ram_slot *slots, unsigned int nr)
 	return end;
 }
 
-bool kvmnuma_ram_is_shared_file(struct kvmnuma_vm *vm)
+/*
+ * Calls @fn on the VMA that backs the VM's first RAM slot in QEMU, with
+ * mmap_lock held; returns false, without calling it, if there is none.
+ */
+static bool inspect_ram_vma(struct kvmnuma_vm *vm,
+			    void (*fn)(struct vm_area_struct *vma, void *arg),
+			    void *arg)
 {
 	struct mm_struct *mm = vm->kvm->mm;
 	struct kvmnuma_ram_slot *slots;
 	struct vm_area_struct *vma;
 	unsigned long hva = 0;
-	bool shared = false;
+	bool found = false;
 	unsigned int nr;
 	u64 total;
 
@@ -299,36 +305,39 @@ bool kvmnuma_ram_is_shared_file(struct kvmnuma_vm *vm)
 		return false;
 	mmap_read_lock(mm);
 	vma = find_vma(mm, hva);
-	if (vma && vma->vm_start <= hva && vma->vm_file &&
-	    (vma->vm_flags & VM_SHARED) && !is_vm_hugetlb_page(vma))
-		shared = true;
+	if (vma && vma->vm_start <= hva) {
+		fn(vma, arg);
+		found = true;
+	}
 	mmap_read_unlock(mm);
 	mmput(mm);
+	return found;
+}
+
+static void note_shared_file(struct vm_area_struct *vma, void *arg)
+{
+	*(bool *)arg = vma->vm_file && (vma->vm_flags & VM_SHARED) &&
+		       !is_vm_hugetlb_page(vma);
+}
+
+bool kvmnuma_ram_is_shared_file(struct kvmnuma_vm *vm)
+{
+	bool shared = false;
+
+	inspect_ram_vma(vm, note_shared_file, &shared);
 	return shared;
+}
+
+static void note_page_shift(struct vm_area_struct *vma, void *arg)
+{
+	*(unsigned int *)arg = ilog2(vma_kernel_pagesize(vma));
 }
 
 unsigned int kvmnuma_ram_page_shift(struct kvmnuma_vm *vm)
 {
-	struct mm_struct *mm = vm->kvm->mm;
-	struct vm_area_struct *vma;
 	unsigned int shift = PAGE_SHIFT;
-	unsigned long hva = 0;
-	struct kvmnuma_ram_slot *slots;
-	unsigned int nr;
-	u64 total;
 
-	slots = kvmnuma_ram_snapshot(vm->kvm, &nr, &total);
-	if (slots && nr)
-		hva = slots[0].hva;
-	kvfree(slots);
-	if (!hva || !mmget_not_zero(mm))
-		return shift;
-	mmap_read_lock(mm);
-	vma = find_vma(mm, hva);
-	if (vma && vma->vm_start <= hva)
-		shift = ilog2(vma_kernel_pagesize(vma));
-	mmap_read_unlock(mm);
-	mmput(mm);
+	inspect_ram_vma(vm, note_page_shift, &shift);
 	return shift;
 }
 
