@@ -31,6 +31,10 @@ expect_eq "default policy" none "$(cat /sys/kernel/kvmnuma/default_policy)"
 chroot /hostroot /usr/bin/qemu-system-x86_64 -enable-kvm -S -m 16 \
 	-nodefaults -display none -name paused </dev/null >/dev/null 2>&1 &
 qpid=$!
+# The clock starts when QEMU has created the VM (its kvm-vm file), not at
+# exec: QEMU's own start-up over 9p is not kvmnuma's latency.
+has_vm_fd() { ls -l "/proc/$1/fd" 2>/dev/null | grep -q 'anon_inode:kvm-vm'; }
+wait_for 20 has_vm_fd "$qpid" || fail "QEMU created no VM"
 ms=$(ms_until 1000 test -d "$VMS/$qpid") || fail "new VM not registered within 1 s"
 metric register_new_ms "$ms"
 expect_eq "paused VM pid" "$qpid" "$(cat "$VMS/$qpid/pid" 2>/dev/null)"
