@@ -4,17 +4,19 @@
  * engine (common/carrefour.c) once per period, and sending its orders to
  * kvmnumad.
  *
- * Sampler: this version has the software sampler only.  Each period it
+ * Samplers: IBS (ibs.c) when cf_sampler selects it, else software.
+ * The software sampler: each period it
  * unmaps a random set of guest pages from QEMU's page tables without
  * freeing them (memfd/shmem RAM: the page stays in the page cache), which
  * makes KVM drop their TDP entries; the guest's next access to such a
  * page faults, and the kvm_page_fault probe records which vCPU touched it,
  * from which host node, and whether it wrote.  Anonymous RAM cannot be
- * unmapped without losing it, so it needs IBS, which is not implemented
- * yet: carrefour is refused there (EOPNOTSUPP).
+ * unmapped without losing it, so it needs IBS: without IBS carrefour is
+ * refused there (EOPNOTSUPP).  With IBS nothing is unmapped.
  *
- * A page is sampled at most once per period, so the migrate rule's "two
- * samples" becomes one (cf_migrate_min_samples applies to IBS, later).
+ * The software sampler sees a page at most once per period, so the
+ * migrate rule's "two samples" becomes one (cf_migrate_min_samples
+ * applies to IBS).
  *
  * Sampling can also run without decisions ("sampling" in sysfs): the
  * per-node access matrix it fills is what `kvmnumactl advise` reads.
@@ -33,6 +35,7 @@
 #include "../common/carrefour.h"
 #include "carrefour.h"
 #include "discard.h"
+#include "ibs.h"
 #include "kvmnuma.h"
 #include "moves.h"
 #include "placement.h"
@@ -75,6 +78,7 @@ struct kvmnuma_cf_vm {
 	struct kvmnuma_vm *vm;
 	struct delayed_work period;
 	bool deciding;			/* policy has carrefour, not just sampling */
+	bool ibs;			/* holds an IBS reference; no unmapping */
 
 	/* Filled by the fault probe (atomic), drained once per period. */
 	spinlock_t ring_lock;
@@ -293,6 +297,9 @@ static void period_fn(struct work_struct *work)
 		/* Re-touched pages stand for DRAM traffic: see the header. */
 		round.dram_accesses = nr >= READ_ONCE(cf_soft_gate_samples) ?
 				      (u64)cf_params.maptu_min * round.period_us : 1;
+		/* An IBS sample stands for one op in ibs_period. */
+		if (cf->ibs)
+			round.dram_accesses = (u64)nr * kvmnuma_ibs_period();
 		round.page_node = page_node;
 		round.ctx = &ctx;
 		n = kvmnuma_cf_decide(cf->engine, &round, cf->decisions,
@@ -303,7 +310,8 @@ static void period_fn(struct work_struct *work)
 		queue_decisions(cf, &ctx, n);
 	mutex_unlock(&cf->lock);
 
-	arm_random_pages(cf, &ctx, total);
+	if (!cf->ibs)
+		arm_random_pages(cf, &ctx, total);
 	mmput(ctx.mm);
 	kvfree(slots);
 	schedule_delayed_work(&cf->period,
@@ -314,6 +322,8 @@ static void cf_free(struct kvmnuma_cf_vm *cf)
 {
 	if (!cf)
 		return;
+	if (cf->ibs)
+		kvmnuma_ibs_put();
 	kvfree(cf->armed);
 	kvfree(cf->ring);
 	kvfree(cf->drained);
@@ -343,11 +353,19 @@ static struct kvmnuma_cf_vm *cf_alloc(struct kvmnuma_vm *vm)
 	cf->nr_gfns = kvmnuma_ram_end_gfn(slots, nr);
 	kvfree(slots);
 
+	cf->ibs = kvmnuma_ibs_selected() && !kvmnuma_ibs_get();
+	if (kvmnuma_ibs_selected() && !cf->ibs &&
+	    !kvmnuma_ram_is_shared_file(vm)) {
+		pr_info("VM %s: IBS unavailable, no sampler for anonymous RAM\n",
+			vm->id);
+		goto err;
+	}
 	/*
 	 * The software sampler sees a page at most once per period (the
 	 * re-fault re-maps it): one sample is all a page can get.
 	 */
-	params.migrate_min_samples = 1;
+	if (!cf->ibs)
+		params.migrate_min_samples = 1;
 	size = kvmnuma_cf_state_size(&params);
 	cf->engine_mem = size ? vzalloc(size) : NULL;
 	cf->ring = kvcalloc(RING_SAMPLES, sizeof(*cf->ring), GFP_KERNEL_ACCOUNT);
@@ -371,12 +389,12 @@ err:
 	return NULL;
 }
 
-/* The software sampler needs RAM that survives being unmapped. */
+/* IBS samples any RAM; the software sampler needs RAM that survives unmapping. */
 int kvmnuma_cf_check_supported(struct kvmnuma_vm *vm)
 {
-	if (kvmnuma_ram_is_shared_file(vm))
+	if (kvmnuma_ibs_selected() || kvmnuma_ram_is_shared_file(vm))
 		return 0;
-	pr_info("VM %s: carrefour needs memfd/shmem guest RAM (no IBS sampler in this version)\n",
+	pr_info("VM %s: carrefour needs memfd/shmem guest RAM (no IBS sampler)\n",
 		vm->id);
 	return -EOPNOTSUPP;
 }
@@ -446,6 +464,8 @@ void kvmnuma_cf_vm_moved(struct kvmnuma_vm *vm, u64 gfn, int node, bool ok)
 static ssize_t sampler_show(struct kobject *kobj, struct kobj_attribute *attr,
 			    char *buf)
 {
+	if (kvmnuma_ibs_selected())
+		return sysfs_emit(buf, "ibs\n");
 	return sysfs_emit(buf, "%s\n", kvmnuma_ram_is_shared_file(to_vm(kobj)) ?
 			  "software" : "none");
 }

@@ -11,6 +11,8 @@
 #include <linux/module.h>
 
 #include "../include/kvmnuma/hypercall_abi.h"
+#include "debugfs.h"
+#include "ibs.h"
 #include "kvmnuma.h"
 #include "moves.h"
 #include "placement.h"
@@ -35,6 +37,9 @@ static int __init kvmnuma_init(void)
 	}
 	kvmnuma_default_policy = ret;
 
+	ret = kvmnuma_ibs_init();
+	if (ret)
+		return ret;
 	ret = kvmnuma_placement_init();
 	if (ret)
 		return ret;
@@ -50,6 +55,7 @@ static int __init kvmnuma_init(void)
 	ret = kvmnuma_kvm_tracepoints_init();
 	if (ret)
 		goto err_registry;
+	kvmnuma_debugfs_init();
 
 	pr_info("loaded (ABI %d, default policy %s)\n", KVMNUMA_ABI_VERSION,
 		kvmnuma_policy_name(kvmnuma_default_policy));
@@ -68,9 +74,11 @@ err_placement:
 
 static void __exit kvmnuma_exit(void)
 {
+	kvmnuma_debugfs_exit();
 	kvmnuma_kvm_tracepoints_exit();
 	kvmnuma_hypercall_drain();
 	kvmnuma_registry_exit();
+	kvmnuma_ibs_exit();
 	kvmnuma_sysfs_exit();
 	kvmnuma_moves_exit();
 	kvmnuma_placement_exit();

@@ -1,0 +1,678 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Carrefour's AMD IBS sampler, through perf.
+ *
+ * While at least one VM samples with IBS, every online CPU has one kernel
+ * perf event on the ibs_op PMU (CPU hotplug follows a dynamic cpuhp
+ * state).  IBS tags one op every ibs_period cycles and raises an NMI.
+ *
+ * Host or guest: the IBS PMU has PERF_PMU_CAP_NO_EXCLUDE, so perf refuses
+ * any exclude_* bit (exclude_guest, exclude_host included): the events
+ * sample everything, and the overflow handler keeps only ops sampled
+ * while a vCPU ran in guest mode.  On SVM an NMI that arrives in guest
+ * mode causes a #VMEXIT and is taken at the stgi() in svm_vcpu_run(),
+ * between kvm_before_interrupt(vcpu, KVM_HANDLING_NMI) and
+ * kvm_after_interrupt(): kvm_arch_pmi_in_guest(kvm_get_running_vcpu())
+ * is exactly that window.
+ *
+ * The handler (NMI) records the VM, the vCPU, the node of the CPU, the
+ * data address (IbsDcLinAd, a guest linear address), IbsDcPhysAd when
+ * valid, the load/store bits of IbsOpData3 (read from the raw sample) and
+ * the guest's CR3 into a per-CPU ring: one producer per CPU (NMIs do not
+ * nest), one consumer (the drain work, never concurrent with itself).
+ *
+ * Guest CR3 on SVM: with NPT, CR3 writes are not intercepted and
+ * vcpu->arch.cr3 is refreshed from the VMCB in svm_handle_exit(), which
+ * runs after the NMI: the handler sees the CR3 of the previous exit.  A
+ * guest that switched address space since then gives a wrong walk; such
+ * samples fail to resolve or land elsewhere, which the engine tolerates
+ * statistically (it needs several samples per page).  VMX is the same
+ * for CR3 when EPT is on (read lazily).  Only 4-level long-mode guests are
+ * walked (EFER.LMA set, CR4.LA57 clear).
+ *
+ * The drain work (every ibs_drain_ms) empties the rings, finds the VM
+ * (unknown VMs are skipped), turns each sample into a guest frame and
+ * gives it to kvmnuma_cf_add_sample():
+ *  - through the physical address, taken as a host physical address (the
+ *    translation IBS reports under nested paging): pfn -> folio; a shmem
+ *    or memfd folio's index is its offset in the file, matched against
+ *    the QEMU mapping of each RAM slot; an anonymous folio's index is its
+ *    page offset in QEMU's address space.  The candidate is checked: the
+ *    QEMU page at that address must be this very page.
+ *  - else by walking the guest's page tables from the recorded CR3 with
+ *    kvm_read_guest() (the work borrows QEMU's mm for that).
+ * Samples that neither way resolves are counted (unresolved).
+ */
+#define pr_fmt(fmt) "kvmnuma: " fmt
+
+#include <linux/cpu.h>
+#include <linux/cpuhotplug.h>
+#include <linux/kernel_read_file.h>
+#include <linux/kthread.h>
+#include <linux/kvm_host.h>
+#include <linux/memory_hotplug.h>
+#include <linux/mm.h>
+#include <linux/perf_event.h>
+#include <linux/sched/mm.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+
+#include "../common/carrefour.h"
+#include "carrefour.h"
+#include "ibs.h"
+#include "kvmnuma.h"
+#include "placement.h"
+
+static char *cf_sampler = "auto";
+module_param(cf_sampler, charp, 0444);
+MODULE_PARM_DESC(cf_sampler,
+		 "Carrefour sampler: auto (ibs if the ibs_op PMU exists), ibs or software");
+
+static int ibs_op_type = -1;
+module_param(ibs_op_type, int, 0444);
+MODULE_PARM_DESC(ibs_op_type,
+		 "perf type of the ibs_op PMU (default: read from /sys/bus/event_source/devices/ibs_op/type)");
+
+static unsigned int ibs_period = 65536;
+module_param(ibs_period, uint, 0444);
+MODULE_PARM_DESC(ibs_period,
+		 "IBS op sampling period, cycles, a multiple of 16 (default 65536, Carrefour's accurate rate)");
+
+static bool ibs_miss_only = true;
+module_param(ibs_miss_only, bool, 0644);
+MODULE_PARM_DESC(ibs_miss_only,
+		 "Keep only loads/stores that missed the data cache (default Y)");
+
+static unsigned int ibs_drain_ms = 50;
+module_param(ibs_drain_ms, uint, 0644);
+MODULE_PARM_DESC(ibs_drain_ms, "How often IBS samples are resolved (ms, default 50)");
+
+#define IBS_OP_TYPE_PATH "/sys/bus/event_source/devices/ibs_op/type"
+
+/* IBS op registers in the raw sample: u32 caps, then these u64. */
+enum { IBS_OPCTL, IBS_OPRIP, IBS_OPDATA, IBS_OPDATA2, IBS_OPDATA3,
+	IBS_DCLINAD, IBS_DCPHYSAD, IBS_NR_REGS };
+#define OPDATA3_LD		BIT_ULL(0)
+#define OPDATA3_ST		BIT_ULL(1)
+#define OPDATA3_DC_MISS		BIT_ULL(7)
+#define OPDATA3_LIN_VALID	BIT_ULL(17)
+#define OPDATA3_PHYS_VALID	BIT_ULL(18)
+
+#define PTE_ADDR_MASK	GENMASK_ULL(51, 12)
+#define PTE_PRESENT	BIT_ULL(0)
+#define PTE_LARGE	BIT_ULL(7)
+
+/* ibs_rec.flags, besides KVMNUMA_CF_WRITE */
+#define REC_LIN		0x10	/* lin and cr3 can be walked */
+#define REC_PHYS	0x20	/* phys is valid */
+#define REC_GFN		0x40	/* resolved: gfn is valid */
+
+struct ibs_rec {
+	struct kvm *kvm;	/* compared, never dereferenced, before lookup */
+	u64 lin, phys, cr3, gfn;
+	u32 vcpu_id;
+	u16 node;
+	u8 flags;
+};
+
+#define RING_SIZE 4096		/* power of two */
+
+struct ibs_ring {
+	u32 head;		/* next write; producer (NMI) */
+	u32 tail;		/* next read; consumer (drain work) */
+	/* Written by the producer only. */
+	u64 samples, dropped, not_guest, not_mem;
+	struct ibs_rec rec[RING_SIZE];
+};
+
+enum { SAMPLER_SOFTWARE, SAMPLER_IBS };
+static int sampler;
+static int ibs_type = -1;
+
+static DEFINE_PER_CPU(struct ibs_ring *, ibs_rings);
+static DEFINE_PER_CPU(struct perf_event *, ibs_events);
+
+/* Serialises get/put, i.e. starting and stopping. */
+static DEFINE_MUTEX(ibs_lock);
+static unsigned int ibs_users;
+static bool ibs_running;
+static int ibs_hp_state;
+static struct ibs_rec *ibs_batch;	/* drain work's copy of one ring */
+
+static atomic_t nr_events;
+static atomic64_t event_failures, resolved_phys, resolved_walk, unresolved,
+		  unknown_vm, rejected, walk_failures;
+
+static void drain_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(drain_work, drain_fn);
+
+bool kvmnuma_ibs_selected(void)
+{
+	return sampler == SAMPLER_IBS;
+}
+
+u64 kvmnuma_ibs_period(void)
+{
+	return ibs_period;
+}
+
+/* --- NMI side ---------------------------------------------------------- */
+
+static void ibs_overflow(struct perf_event *event,
+			 struct perf_sample_data *data, struct pt_regs *regs)
+{
+	struct ibs_ring *ring = this_cpu_read(ibs_rings);
+	struct kvm_vcpu *vcpu = kvm_get_running_vcpu();
+	u64 reg[IBS_NR_REGS], d3;
+	struct ibs_rec *r;
+	u32 head;
+
+	if (!ring)
+		return;
+	if (!kvm_arch_pmi_in_guest(vcpu)) {
+		ring->not_guest++;
+		return;
+	}
+	if (!(data->sample_flags & PERF_SAMPLE_RAW) || !data->raw ||
+	    data->raw->frag.size < sizeof(u32) + sizeof(reg)) {
+		ring->not_mem++;
+		return;
+	}
+	memcpy(reg, (u8 *)data->raw->frag.data + sizeof(u32), sizeof(reg));
+	d3 = reg[IBS_OPDATA3];
+	if (!(d3 & (OPDATA3_LD | OPDATA3_ST)) ||
+	    !(d3 & (OPDATA3_LIN_VALID | OPDATA3_PHYS_VALID)) ||
+	    (READ_ONCE(ibs_miss_only) && !(d3 & OPDATA3_DC_MISS))) {
+		ring->not_mem++;
+		return;
+	}
+
+	head = ring->head;
+	/* Pairs with the smp_store_release() of tail in drain_ring(). */
+	if (head - smp_load_acquire(&ring->tail) >= RING_SIZE) {
+		ring->dropped++;
+		return;
+	}
+	r = &ring->rec[head & (RING_SIZE - 1)];
+	r->kvm = vcpu->kvm;
+	r->vcpu_id = vcpu->vcpu_id;
+	r->node = numa_node_id();
+	r->flags = (d3 & OPDATA3_ST) ? KVMNUMA_CF_WRITE : 0;
+	r->lin = reg[IBS_DCLINAD];
+	r->phys = reg[IBS_DCPHYSAD];
+	r->cr3 = vcpu->arch.cr3;
+	if ((d3 & OPDATA3_LIN_VALID) && (vcpu->arch.efer & EFER_LMA) &&
+	    !(vcpu->arch.cr4 & X86_CR4_LA57))
+		r->flags |= REC_LIN;
+	if (d3 & OPDATA3_PHYS_VALID)
+		r->flags |= REC_PHYS;
+	/* Pairs with the smp_load_acquire() of head in drain_ring(). */
+	smp_store_release(&ring->head, head + 1);
+	ring->samples++;
+}
+
+/* --- Resolution -------------------------------------------------------- */
+
+struct vm_ctx {
+	struct kvm *kvm;
+	struct mm_struct *mm;
+	struct kvmnuma_ram_slot *slots;
+	unsigned int nr_slots;
+};
+
+static bool hva_to_gfn(const struct vm_ctx *ctx, unsigned long hva, u64 *gfn)
+{
+	unsigned int i;
+
+	for (i = 0; i < ctx->nr_slots; i++) {
+		const struct kvmnuma_ram_slot *s = &ctx->slots[i];
+
+		if (hva >= s->hva && (hva - s->hva) >> PAGE_SHIFT < s->npages) {
+			*gfn = s->base_gfn + ((hva - s->hva) >> PAGE_SHIFT);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* File page @idx of @mapping as guest frame; caller holds mmap_lock. */
+static bool file_index_to_gfn(const struct vm_ctx *ctx,
+			      struct address_space *mapping, pgoff_t idx,
+			      unsigned long *hva, u64 *gfn)
+{
+	unsigned int i;
+
+	for (i = 0; i < ctx->nr_slots; i++) {
+		const struct kvmnuma_ram_slot *s = &ctx->slots[i];
+		struct vm_area_struct *vma = vma_lookup(ctx->mm, s->hva);
+		pgoff_t first;
+
+		if (!vma || !vma->vm_file || vma->vm_file->f_mapping != mapping)
+			continue;
+		first = vma->vm_pgoff + ((s->hva - vma->vm_start) >> PAGE_SHIFT);
+		if (idx < first || idx - first >= s->npages)
+			continue;
+		*hva = s->hva + ((idx - first) << PAGE_SHIFT);
+		*gfn = s->base_gfn + (idx - first);
+		return true;
+	}
+	return false;
+}
+
+/* Host physical address -> guest frame; caller holds mmap_lock. */
+static bool phys_to_gfn(const struct vm_ctx *ctx, u64 phys, u64 *gfn)
+{
+	unsigned long pfn = PHYS_PFN(phys), hva = 0;
+	struct page *page = pfn_to_online_page(pfn), *check;
+	struct address_space *mapping;
+	struct folio *folio;
+	bool found = false;
+	pgoff_t idx;
+
+	if (!page)
+		return false;
+	folio = page_folio(page);
+	if (!folio_try_get(folio))
+		return false;
+	if (page_folio(page) != folio)
+		goto out;
+	idx = folio->index + (pfn - folio_pfn(folio));
+	if (folio_test_anon(folio)) {
+		hva = idx << PAGE_SHIFT;
+		found = hva_to_gfn(ctx, hva, gfn);
+	} else {
+		mapping = READ_ONCE(folio->mapping);
+		if (mapping)
+			found = file_index_to_gfn(ctx, mapping, idx, &hva, gfn);
+	}
+out:
+	folio_put(folio);
+	if (!found)
+		return false;
+	/* The guess must be QEMU's page at that address, already there. */
+	if (kvmnuma_gup_remote(ctx->mm, hva, 1, FOLL_NOFAULT, &check) != 1)
+		return false;
+	found = page_to_pfn(check) == pfn;
+	put_page(check);
+	return found;
+}
+
+/*
+ * 4-level x86-64 paging; caller holds kvm->srcu and uses QEMU's mm.
+ * The guest may change its tables meanwhile: a wrong or failed walk is
+ * one lost sample.
+ */
+static bool walk_guest(struct kvm *kvm, u64 cr3, u64 lin, u64 *gfn)
+{
+	u64 table = cr3 & PTE_ADDR_MASK, e;
+	int level;
+
+	for (level = 4; level >= 1; level--) {
+		unsigned int shift = PAGE_SHIFT + 9 * (level - 1);
+		u64 gpa = table + ((lin >> shift) & 511) * sizeof(u64);
+
+		if (kvm_read_guest(kvm, gpa, &e, sizeof(e)) ||
+		    !(e & PTE_PRESENT))
+			return false;
+		if ((level == 3 || level == 2) && (e & PTE_LARGE)) {
+			u64 mask = (1ULL << shift) - 1;
+
+			*gfn = ((e & PTE_ADDR_MASK & ~mask) | (lin & mask)) >>
+			       PAGE_SHIFT;
+			return true;
+		}
+		table = e & PTE_ADDR_MASK;
+	}
+	*gfn = table >> PAGE_SHIFT;
+	return true;
+}
+
+/* Feeds the samples of @kvm among @b[0..n) to its VM; clears their kvm. */
+static void process_vm(struct ibs_rec *b, u32 n)
+{
+	struct vm_ctx ctx = { .kvm = b[0].kvm };
+	struct kvmnuma_vm *vm;
+	u64 total = 0, lost = 0;
+	bool walk = false;
+	u32 i;
+	int idx;
+
+	rcu_read_lock();
+	vm = kvmnuma_vm_lookup_rcu(ctx.kvm);
+	/* Still listed: the registry's reference keeps vm alive. */
+	if (vm)
+		kobject_get(&vm->kobj);
+	rcu_read_unlock();
+	if (vm && READ_ONCE(vm->cf)) {
+		ctx.slots = kvmnuma_ram_snapshot(ctx.kvm, &ctx.nr_slots, &total);
+		ctx.mm = ctx.kvm->mm;
+	}
+	if (!ctx.slots || !mmget_not_zero(ctx.mm)) {
+		for (i = 0; i < n; i++)
+			if (b[i].kvm == ctx.kvm) {
+				b[i].kvm = NULL;
+				lost++;
+			}
+		atomic64_add(lost, &unknown_vm);
+		goto out;
+	}
+
+	mmap_read_lock(ctx.mm);
+	for (i = 0; i < n; i++) {
+		if (b[i].kvm != ctx.kvm)
+			continue;
+		if ((b[i].flags & REC_PHYS) && phys_to_gfn(&ctx, b[i].phys, &b[i].gfn)) {
+			b[i].flags |= REC_GFN;
+			atomic64_inc(&resolved_phys);
+		} else if (b[i].flags & REC_LIN) {
+			walk = true;
+		}
+	}
+	mmap_read_unlock(ctx.mm);
+
+	if (walk) {
+		kthread_use_mm(ctx.mm);
+		idx = srcu_read_lock(&ctx.kvm->srcu);
+		for (i = 0; i < n; i++) {
+			if (b[i].kvm != ctx.kvm || (b[i].flags & REC_GFN) ||
+			    !(b[i].flags & REC_LIN))
+				continue;
+			if (walk_guest(ctx.kvm, b[i].cr3, b[i].lin, &b[i].gfn)) {
+				b[i].flags |= REC_GFN;
+				atomic64_inc(&resolved_walk);
+			} else {
+				atomic64_inc(&walk_failures);
+			}
+		}
+		srcu_read_unlock(&ctx.kvm->srcu, idx);
+		kthread_unuse_mm(ctx.mm);
+	}
+	mmput(ctx.mm);
+
+	for (i = 0; i < n; i++) {
+		if (b[i].kvm != ctx.kvm)
+			continue;
+		b[i].kvm = NULL;
+		if (!(b[i].flags & REC_GFN))
+			atomic64_inc(&unresolved);
+		else if (kvmnuma_cf_add_sample(vm, b[i].gfn, b[i].vcpu_id,
+					       b[i].node,
+					       b[i].flags & KVMNUMA_CF_WRITE))
+			atomic64_inc(&rejected);
+	}
+out:
+	kvfree(ctx.slots);
+	if (vm)
+		kvmnuma_vm_put(vm);
+}
+
+/* Moves what @ring holds into ibs_batch; returns how many. */
+static u32 drain_ring(struct ibs_ring *ring)
+{
+	/* Pairs with the smp_store_release() of head in ibs_overflow(). */
+	u32 head = smp_load_acquire(&ring->head), tail = ring->tail, i;
+	u32 n = min_t(u32, head - tail, RING_SIZE);
+
+	for (i = 0; i < n; i++)
+		ibs_batch[i] = ring->rec[(tail + i) & (RING_SIZE - 1)];
+	/* The records are copied before the producer may reuse them. */
+	smp_store_release(&ring->tail, tail + n);
+	return n;
+}
+
+static void drain_fn(struct work_struct *work)
+{
+	unsigned int cpu;
+	u32 i, n;
+
+	for_each_possible_cpu(cpu) {
+		struct ibs_ring *ring = per_cpu(ibs_rings, cpu);
+
+		if (!ring)
+			continue;
+		n = drain_ring(ring);
+		for (i = 0; i < n; i++)
+			if (ibs_batch[i].kvm)
+				process_vm(ibs_batch + i, n - i);
+		cond_resched();
+	}
+	if (READ_ONCE(ibs_running))
+		schedule_delayed_work(&drain_work,
+				      msecs_to_jiffies(max(READ_ONCE(ibs_drain_ms), 10U)));
+}
+
+/* --- Events, CPU hotplug, refcount ----------------------------------- */
+
+static int ibs_cpu_online(unsigned int cpu)
+{
+	struct perf_event_attr attr = {
+		.type = ibs_type,
+		.size = sizeof(attr),
+		.sample_period = ibs_period,
+		.sample_type = PERF_SAMPLE_RAW,
+		/* No exclude_* bit: IBS refuses them (see the header). */
+	};
+	struct perf_event *event;
+
+	if (per_cpu(ibs_events, cpu))
+		return 0;
+	event = perf_event_create_kernel_counter(&attr, cpu, NULL,
+						 ibs_overflow, NULL);
+	if (IS_ERR(event)) {
+		/* Not fatal to the hotplug: this CPU just does not sample. */
+		if (atomic64_inc_return(&event_failures) == 1)
+			pr_warn("IBS: no perf event on CPU %u (%ld)\n", cpu,
+				PTR_ERR(event));
+		return 0;
+	}
+	per_cpu(ibs_events, cpu) = event;
+	atomic_inc(&nr_events);
+	return 0;
+}
+
+static int ibs_cpu_offline(unsigned int cpu)
+{
+	struct perf_event *event = per_cpu(ibs_events, cpu);
+
+	if (event) {
+		per_cpu(ibs_events, cpu) = NULL;
+		perf_event_release_kernel(event);
+		atomic_dec(&nr_events);
+	}
+	return 0;
+}
+
+static void free_rings(void)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu) {
+		kvfree(per_cpu(ibs_rings, cpu));
+		per_cpu(ibs_rings, cpu) = NULL;
+	}
+	kvfree(ibs_batch);
+	ibs_batch = NULL;
+}
+
+/* Caller holds ibs_lock. */
+static void ibs_stop(void)
+{
+	unsigned int cpu;
+
+	WRITE_ONCE(ibs_running, false);
+	cpus_read_lock();
+	if (ibs_hp_state > 0)
+		cpuhp_remove_state_nocalls_cpuslocked(ibs_hp_state);
+	ibs_hp_state = 0;
+	for_each_possible_cpu(cpu)
+		ibs_cpu_offline(cpu);
+	cpus_read_unlock();
+	cancel_delayed_work_sync(&drain_work);
+	/* Released events run no handler; an NMI still in one ends first. */
+	synchronize_rcu();
+	free_rings();
+}
+
+/* Caller holds ibs_lock. */
+static int ibs_start(void)
+{
+	unsigned int cpu;
+	int ret;
+
+	for_each_possible_cpu(cpu) {
+		per_cpu(ibs_rings, cpu) = kvzalloc_node(sizeof(struct ibs_ring),
+							GFP_KERNEL, cpu_to_node(cpu));
+		if (!per_cpu(ibs_rings, cpu))
+			goto nomem;
+	}
+	ibs_batch = kvmalloc_array(RING_SIZE, sizeof(*ibs_batch), GFP_KERNEL);
+	if (!ibs_batch)
+		goto nomem;
+
+	cpus_read_lock();
+	ret = cpuhp_setup_state_nocalls_cpuslocked(CPUHP_AP_ONLINE_DYN,
+						   "kvmnuma/ibs:online",
+						   ibs_cpu_online,
+						   ibs_cpu_offline);
+	if (ret < 0) {
+		cpus_read_unlock();
+		free_rings();
+		return ret;
+	}
+	ibs_hp_state = ret;
+	for_each_online_cpu(cpu)
+		ibs_cpu_online(cpu);
+	cpus_read_unlock();
+
+	if (!atomic_read(&nr_events)) {
+		pr_warn("IBS: no CPU could open an ibs_op event\n");
+		ibs_stop();
+		return -ENODEV;
+	}
+	WRITE_ONCE(ibs_running, true);
+	schedule_delayed_work(&drain_work,
+			      msecs_to_jiffies(max(READ_ONCE(ibs_drain_ms), 10U)));
+	pr_info("IBS sampling started on %d CPUs (period %u)\n",
+		atomic_read(&nr_events), ibs_period);
+	return 0;
+
+nomem:
+	free_rings();
+	return -ENOMEM;
+}
+
+int kvmnuma_ibs_get(void)
+{
+	int ret = 0;
+
+	if (!kvmnuma_ibs_selected())
+		return -ENODEV;
+	mutex_lock(&ibs_lock);
+	if (!ibs_users)
+		ret = ibs_start();
+	if (!ret)
+		ibs_users++;
+	mutex_unlock(&ibs_lock);
+	return ret;
+}
+
+void kvmnuma_ibs_put(void)
+{
+	mutex_lock(&ibs_lock);
+	if (!WARN_ON_ONCE(!ibs_users) && !--ibs_users) {
+		ibs_stop();
+		pr_info("IBS sampling stopped\n");
+	}
+	mutex_unlock(&ibs_lock);
+}
+
+void kvmnuma_ibs_show(struct seq_file *m)
+{
+	u64 samples = 0, dropped = 0, not_guest = 0, not_mem = 0;
+	unsigned int cpu;
+
+	mutex_lock(&ibs_lock);
+	for_each_possible_cpu(cpu) {
+		struct ibs_ring *ring = per_cpu(ibs_rings, cpu);
+
+		if (!ring)
+			continue;
+		samples += READ_ONCE(ring->samples);
+		dropped += READ_ONCE(ring->dropped);
+		not_guest += READ_ONCE(ring->not_guest);
+		not_mem += READ_ONCE(ring->not_mem);
+	}
+	seq_printf(m, "sampler %s\nibs_op_type %d\nperiod %u\nusers %u\nevents %d\n",
+		   kvmnuma_ibs_selected() ? "ibs" : "software", ibs_type,
+		   ibs_period, ibs_users, atomic_read(&nr_events));
+	mutex_unlock(&ibs_lock);
+	/* Per-CPU counts restart with every start; the others do not. */
+	seq_printf(m, "samples %llu\ndropped %llu\nnot_guest %llu\nnot_mem %llu\n",
+		   samples, dropped, not_guest, not_mem);
+	seq_printf(m, "resolved_phys %lld\nresolved_walk %lld\nwalk_failures %lld\n"
+		   "unresolved %lld\nunknown_vm %lld\nrejected %lld\nevent_failures %lld\n",
+		   atomic64_read(&resolved_phys), atomic64_read(&resolved_walk),
+		   atomic64_read(&walk_failures), atomic64_read(&unresolved),
+		   atomic64_read(&unknown_vm), atomic64_read(&rejected),
+		   atomic64_read(&event_failures));
+}
+
+/* --- Module init ------------------------------------------------------ */
+
+static int read_ibs_op_type(void)
+{
+	char buf[16];
+	void *p = buf;
+	size_t size;
+	ssize_t n;
+	int type;
+
+	/* sysfs says 4096 bytes: read the start only (file_size != NULL). */
+	n = kernel_read_file_from_path(IBS_OP_TYPE_PATH, 0, &p, sizeof(buf) - 1,
+				       &size, READING_UNKNOWN);
+	if (n <= 0)
+		return -ENOENT;
+	buf[n] = '\0';
+	if (kstrtoint(strim(buf), 10, &type) || type < 0)
+		return -EINVAL;
+	return type;
+}
+
+int kvmnuma_ibs_init(void)
+{
+	bool want_ibs = sysfs_streq(cf_sampler, "ibs");
+
+	if (!want_ibs && !sysfs_streq(cf_sampler, "auto") &&
+	    !sysfs_streq(cf_sampler, "software")) {
+		pr_err("cf_sampler=%s: expected auto, ibs or software\n",
+		       cf_sampler);
+		return -EINVAL;
+	}
+	if (!ibs_period || ibs_period & 0xf) {
+		pr_err("ibs_period=%u: must be a non-zero multiple of 16\n",
+		       ibs_period);
+		return -EINVAL;
+	}
+	sampler = SAMPLER_SOFTWARE;
+	if (sysfs_streq(cf_sampler, "software"))
+		return 0;
+	ibs_type = ibs_op_type >= 0 ? ibs_op_type : read_ibs_op_type();
+	if (ibs_type >= 0) {
+		sampler = SAMPLER_IBS;
+		pr_info("Carrefour sampler: IBS (ibs_op type %d)\n", ibs_type);
+		return 0;
+	}
+	ibs_type = -1;
+	if (want_ibs) {
+		pr_err("cf_sampler=ibs: no ibs_op PMU (%s), give ibs_op_type\n",
+		       IBS_OP_TYPE_PATH);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+void kvmnuma_ibs_exit(void)
+{
+	WARN_ON_ONCE(ibs_users);
+}
