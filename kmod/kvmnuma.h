@@ -11,6 +11,8 @@
  * placement.c      eager placement for round-4k and round-1g
  * moves.c          migration orders for kvmnumad (/dev/kvmnuma)
  * carrefour.c      sampling and the Carrefour engine
+ * ibs.c            AMD IBS sampling through perf
+ * debugfs.c        test interface: injected samples, IBS counters
  */
 #ifndef KVMNUMA_KMOD_H
 #define KVMNUMA_KMOD_H
