@@ -8,7 +8,9 @@
 #          flushes included) per event;
 #   exits: FLUSH hypercalls per 1000 page events, against the bound
 #          1000 / queue_len + timer flushes;
-#   host:  time serving FLUSH per batch and per discarded page.
+#   host:  time serving FLUSH per batch and per discarded page;
+#   sampler: throughput of a memory-bound guest program with the software
+#          sampler off and on.
 
 BENCH_MIB=${BENCH_MIB:-16}
 BENCH_ROUNDS=${BENCH_ROUNDS:-20}
@@ -47,5 +49,22 @@ metric host_ns_per_discarded_page "$(awk -v n=$host_ns -v d=$discarded 'BEGIN { 
 expect_le "FLUSH exits per 1000 events within the bound (x100)" \
 	"$(awk -v t=$timer -v e=$events -v q=$QUEUE_LEN 'BEGIN { printf "%d", e ? (1000 / q + t * 1000 / e) * 100 : 0 }')" \
 	"$(awk -v f=$flushes -v e=$events 'BEGIN { printf "%d", e ? f * 1000 / e * 100 : 0 }')"
+# Software sampler overhead: a guest program's passes over 32 MiB in
+# 10 s, sampling off, then on (default rate: cf_sample_pages per period).
+passes() {	# passes TAG: runs hammer for 10 s, prints its passes
+	l2 -t 60 b "rm -f /tmp/$1.*; hammer -m 32 -a 1 -b 1 -o /tmp/$1.g -h /tmp/$1.stop > /tmp/$1.out &
+		while [ ! -e /tmp/$1.g.done ]; do sleep 0.1; done; sleep 10; touch /tmp/$1.stop
+		while ! grep -q passes /tmp/$1.out; do sleep 0.1; done
+		awk '{ print \$2 }' /tmp/$1.out"
+}
+l2 b rmmod kvmnuma_guest
+echo none > "$vm/policy"
+off=$(passes off)
+echo 1 > "$vm/carrefour/sampling" || fail "cannot start sampling"
+on=$(passes on)
+echo 0 > "$vm/carrefour/sampling"
+metric sampler_passes_off "$off"
+metric sampler_passes_on "$on"
+metric sampler_overhead_pct "$(awk -v a="$off" -v b="$on" 'BEGIN { printf "%.1f", a ? (a - b) * 100 / a : 0 }')"
 l2_stop b
 kvmnuma_unload
