@@ -21,6 +21,7 @@
 #include "discard.h"
 #include "firsttouch.h"
 #include "kvmnuma.h"
+#include "placement.h"
 
 /* Guest RAM beyond this many frames (64 TiB) is not tracked for re-faults. */
 #define MAX_TRACKED_GFNS BIT_ULL(34)
@@ -39,27 +40,21 @@ struct flush_buffers {
 };
 
 /* Caller holds kvm->srcu. */
-static u64 ram_end_gfn(struct kvm *kvm)
-{
-	struct kvm_memory_slot *slot;
-	u64 end = 0;
-	int bkt;
-
-	kvm_for_each_memslot(slot, bkt, kvm_memslots(kvm))
-		if (slot->id < KVM_USER_MEM_SLOTS)
-			end = max(end, slot->base_gfn + slot->npages);
-	return end;
-}
-
-/* Caller holds kvm->srcu. */
 static struct kvmnuma_ft_vm *ft_state(struct kvmnuma_vm *vm, struct kvm *kvm)
 {
 	struct kvmnuma_ft_vm *ft = READ_ONCE(vm->ft);
-	u64 nr_gfns;
+	struct kvmnuma_ram_slot *slots;
+	unsigned int nr_slots;
+	u64 nr_gfns, total;
 
 	if (ft)
 		return ft;
-	nr_gfns = min(ram_end_gfn(kvm), MAX_TRACKED_GFNS);
+	/* Only writable RAM is ever discarded: the bitmap ends with it. */
+	slots = kvmnuma_ram_snapshot(kvm, &nr_slots, &total);
+	if (!slots)
+		return NULL;
+	nr_gfns = min(kvmnuma_ram_end_gfn(slots, nr_slots), MAX_TRACKED_GFNS);
+	kvfree(slots);
 	ft = kzalloc(sizeof(*ft), GFP_KERNEL_ACCOUNT);
 	if (!ft)
 		return NULL;
