@@ -17,7 +17,10 @@ struct kvmnuma_range {
 	u64 npages;
 };
 
-/* One decoded entry; seq is its position in the batch (larger = newer). */
+/*
+ * One decoded entry.  Entries are kept in batch order: a later entry is a
+ * newer event (last operation wins).
+ */
 struct kvmnuma_entry {
 	u64 gfn;
 	u32 order;

@@ -57,7 +57,7 @@ static size_t pages_offset(void)
 	return (sizeof(struct kvmnuma_cf_engine) + 7) & ~(size_t)7;
 }
 
-size_t kvmnuma_cf_state_size(const struct kvmnuma_cf_params *params)
+size_t kvmnuma_cf_engine_size(const struct kvmnuma_cf_params *params)
 {
 	if (!params_valid(params))
 		return 0;
@@ -67,11 +67,11 @@ size_t kvmnuma_cf_state_size(const struct kvmnuma_cf_params *params)
 	       sizeof(u32);
 }
 
-struct kvmnuma_cf_engine *kvmnuma_cf_init(void *mem, size_t size,
+struct kvmnuma_cf_engine *kvmnuma_cf_engine_init(void *mem, size_t size,
 					  const struct kvmnuma_cf_params *params,
 					  u64 seed)
 {
-	size_t need = kvmnuma_cf_state_size(params);
+	size_t need = kvmnuma_cf_engine_size(params);
 	struct kvmnuma_cf_engine *e = mem;
 
 	if (!need || size < need || !mem || ((uintptr_t)mem & 7))
@@ -138,7 +138,7 @@ static struct cf_page *find_page(struct kvmnuma_cf_engine *e, u64 gfn)
 	return pg;
 }
 
-u32 kvmnuma_cf_add_samples(struct kvmnuma_cf_engine *e,
+u32 kvmnuma_cf_engine_add_samples(struct kvmnuma_cf_engine *e,
 			   const struct kvmnuma_cf_sample *samples, u32 nr)
 {
 	const struct kvmnuma_cf_sample *s;
@@ -247,7 +247,7 @@ static void choose_heuristics(struct kvmnuma_cf_engine *e,
 			      struct kvmnuma_cf_stats *s)
 {
 	u64 period = r->sample_period ? r->sample_period :
-			kvmnuma_cf_sample_period(e);
+			kvmnuma_cf_engine_sample_period(e);
 	struct kvmnuma_numa_metrics m;
 	u64 dram = r->dram_accesses;
 	unsigned int n;
@@ -295,7 +295,7 @@ static void end_period(struct kvmnuma_cf_engine *e)
 	e->invalid = 0;
 }
 
-int kvmnuma_cf_decide(struct kvmnuma_cf_engine *e,
+int kvmnuma_cf_engine_decide(struct kvmnuma_cf_engine *e,
 		      const struct kvmnuma_cf_round *r,
 		      struct kvmnuma_cf_decision *out, u32 cap,
 		      struct kvmnuma_cf_stats *stats)
@@ -376,14 +376,14 @@ int kvmnuma_cf_decide(struct kvmnuma_cf_engine *e,
 
 	e->accurate = n + s.truncated >= e->p.accurate_min_orders;
 	s.next_accurate = e->accurate;
-	s.next_sample_period = kvmnuma_cf_sample_period(e);
+	s.next_sample_period = kvmnuma_cf_engine_sample_period(e);
 	end_period(e);
 	if (stats)
 		*stats = s;
 	return n;
 }
 
-void kvmnuma_cf_moved(struct kvmnuma_cf_engine *e, u64 gfn, int node,
+void kvmnuma_cf_engine_moved(struct kvmnuma_cf_engine *e, u64 gfn, int node,
 		      bool ok)
 {
 	struct cf_page *pg = find_page(e, gfn);
@@ -399,7 +399,7 @@ void kvmnuma_cf_moved(struct kvmnuma_cf_engine *e, u64 gfn, int node,
 	pg->moved = e->round ? e->round : 1;
 }
 
-u64 kvmnuma_cf_sample_period(const struct kvmnuma_cf_engine *e)
+u64 kvmnuma_cf_engine_sample_period(const struct kvmnuma_cf_engine *e)
 {
 	return e->accurate ? e->p.sample_period_accurate :
 			     e->p.sample_period_cheap;

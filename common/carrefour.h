@@ -5,7 +5,7 @@
  * come from: the host module feeds it IBS samples, the unit tests feed it
  * synthetic streams.  It decides; it moves nothing.  Its orders go to
  * kvmnumad, which moves the pages with move_pages(2) and reports back
- * through kvmnuma_cf_moved().
+ * through kvmnuma_cf_engine_moved().
  *
  * Per period the caller adds the samples taken during the period, then
  * asks for a decision round:
@@ -37,7 +37,7 @@
  * counted in the statistics only.
  *
  * The engine lives in one memory area the caller provides (sized with
- * kvmnuma_cf_state_size(); vmalloc() in the kernel): no allocation, no
+ * kvmnuma_cf_engine_size(); vmalloc() in the kernel): no allocation, no
  * floating point, no locking (the caller serialises calls on an engine).
  */
 #ifndef KVMNUMA_COMMON_CARREFOUR_H
@@ -148,12 +148,12 @@ struct kvmnuma_cf_params {
  *	>= @nr_nodes are ignored
  * @period_us: length of the period the samples cover, microseconds
  * @sample_period: IBS period used during the period, in ops; 0: the one
- *	the engine asked for (kvmnuma_cf_sample_period())
+ *	the engine asked for (kvmnuma_cf_engine_sample_period())
  * @dram_accesses: DRAM accesses of the VM during the period if a counter
  *	gives them, else 0
  * @page_node: host node backing @gfn, or -1 if unknown or absent; called
  *	once per sampled page per round.  NULL: use the nodes reported
- *	through kvmnuma_cf_moved() (known only while the page stays tracked)
+ *	through kvmnuma_cf_engine_moved() (known only while the page stays tracked)
  * @ctx: passed to @page_node
  *
  * The MAPTU estimate without @dram_accesses: IBS tags one op every
@@ -228,17 +228,17 @@ struct kvmnuma_cf_stats {
 struct kvmnuma_cf_engine;
 
 /**
- * kvmnuma_cf_state_size() - bytes of the memory area an engine needs
+ * kvmnuma_cf_engine_size() - bytes of the memory area an engine needs
  * @params: tunables
  *
  * Return: the size, or 0 if @params are invalid (no tracked pages, cheap
  * cap above the accurate one, more than 2^30 tracked pages).
  */
-size_t kvmnuma_cf_state_size(const struct kvmnuma_cf_params *params);
+size_t kvmnuma_cf_engine_size(const struct kvmnuma_cf_params *params);
 
 /**
- * kvmnuma_cf_init() - set up an engine in a caller-provided area
- * @mem: area, 8-byte aligned, of at least kvmnuma_cf_state_size() bytes
+ * kvmnuma_cf_engine_init() - set up an engine in a caller-provided area
+ * @mem: area, 8-byte aligned, of at least kvmnuma_cf_engine_size() bytes
  * @size: size of @mem
  * @params: tunables, copied
  * @seed: seed of the engine's pseudo-random generator (interleave draws):
@@ -249,12 +249,12 @@ size_t kvmnuma_cf_state_size(const struct kvmnuma_cf_params *params);
  * Return: the engine (inside @mem), or NULL if @mem is too small or
  * misaligned or @params are invalid.
  */
-struct kvmnuma_cf_engine *kvmnuma_cf_init(void *mem, size_t size,
+struct kvmnuma_cf_engine *kvmnuma_cf_engine_init(void *mem, size_t size,
 					  const struct kvmnuma_cf_params *params,
 					  u64 seed);
 
 /**
- * kvmnuma_cf_add_samples() - account samples of the current period
+ * kvmnuma_cf_engine_add_samples() - account samples of the current period
  * @e: engine
  * @samples: samples
  * @nr: how many
@@ -265,11 +265,11 @@ struct kvmnuma_cf_engine *kvmnuma_cf_init(void *mem, size_t size,
  *
  * Return: samples accounted (@nr minus dropped and invalid ones).
  */
-u32 kvmnuma_cf_add_samples(struct kvmnuma_cf_engine *e,
+u32 kvmnuma_cf_engine_add_samples(struct kvmnuma_cf_engine *e,
 			   const struct kvmnuma_cf_sample *samples, u32 nr);
 
 /**
- * kvmnuma_cf_decide() - end the period: run the heuristics
+ * kvmnuma_cf_engine_decide() - end the period: run the heuristics
  * @e: engine
  * @round: nodes, period, page homes
  * @out: orders, in the order pages were first sampled
@@ -282,13 +282,13 @@ u32 kvmnuma_cf_add_samples(struct kvmnuma_cf_engine *e,
  * Return: orders written, or -EINVAL for a bad @round (the period is then
  * left open).
  */
-int kvmnuma_cf_decide(struct kvmnuma_cf_engine *e,
+int kvmnuma_cf_engine_decide(struct kvmnuma_cf_engine *e,
 		      const struct kvmnuma_cf_round *round,
 		      struct kvmnuma_cf_decision *out, u32 cap,
 		      struct kvmnuma_cf_stats *stats);
 
 /**
- * kvmnuma_cf_moved() - feedback on an order
+ * kvmnuma_cf_engine_moved() - feedback on an order
  * @e: engine
  * @gfn: guest frame
  * @node: node the page is on now (used if @ok)
@@ -300,15 +300,15 @@ int kvmnuma_cf_decide(struct kvmnuma_cf_engine *e,
  * for cooldown_periods rounds after the last round decided before this
  * call.  Tracks the page if it is not (and there is room).
  */
-void kvmnuma_cf_moved(struct kvmnuma_cf_engine *e, u64 gfn, int node,
+void kvmnuma_cf_engine_moved(struct kvmnuma_cf_engine *e, u64 gfn, int node,
 		      bool ok);
 
 /**
- * kvmnuma_cf_sample_period() - IBS period the current period should use
+ * kvmnuma_cf_engine_sample_period() - IBS period the current period should use
  * @e: engine
  *
  * Return: params.sample_period_accurate or params.sample_period_cheap.
  */
-u64 kvmnuma_cf_sample_period(const struct kvmnuma_cf_engine *e);
+u64 kvmnuma_cf_engine_sample_period(const struct kvmnuma_cf_engine *e);
 
 #endif /* KVMNUMA_COMMON_CARREFOUR_H */

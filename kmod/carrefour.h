@@ -1,34 +1,51 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef KVMNUMA_KMOD_CARREFOUR_H
-#define KVMNUMA_KMOD_CARREFOUR_H
+/* Carrefour, the mechanism: periods, the engine, its orders. */
+#ifndef KVMNUMA_CARREFOUR_H
+#define KVMNUMA_CARREFOUR_H
 
 #include <linux/types.h>
 
+#include "../common/carrefour.h"
+
 struct kvm_vcpu;
 struct kvmnuma_vm;
-struct attribute_group;
 
-/* Starts or stops sampling and decisions to match the VM's settings. */
-void kvmnuma_cf_update(struct kvmnuma_vm *vm);
-/* Stops everything and frees the VM's Carrefour state; may sleep. */
-void kvmnuma_cf_vm_free(struct kvmnuma_vm *vm);
-/* 0 if the VM can be sampled, else -EOPNOTSUPP (logged). */
-int kvmnuma_cf_check_supported(struct kvmnuma_vm *vm);
+#define KVMNUMA_CARREFOUR_NODES KVMNUMA_CF_MAX_NODES
+
+/* What carrefour/status and carrefour/access_matrix show. */
+struct kvmnuma_carrefour_status {
+	bool deciding;
+	u64 samples, samples_lost, samples_dropped, samples_unknown_home;
+	u64 orders_migrate, orders_interleave, moves_ok, moves_failed;
+	struct kvmnuma_cf_stats last;	/* the last decision round */
+	/* Samples [accessing node][home node] since the last clear. */
+	u64 matrix[KVMNUMA_CARREFOUR_NODES][KVMNUMA_CARREFOUR_NODES];
+};
+
+/*
+ * Starts or stops sampling and decisions to match the VM's policy and
+ * vm->cf_sampling.  Caller holds no Carrefour lock; may sleep.
+ */
+void kvmnuma_carrefour_update(struct kvmnuma_vm *vm);
+/* 0 if the VM's RAM can be sampled, else -EOPNOTSUPP (logged); may sleep. */
+int kvmnuma_carrefour_supported(struct kvmnuma_vm *vm);
+/* The sampler that would sample this VM: "ibs", "software" or "none". */
+const char *kvmnuma_carrefour_sampler_name(struct kvmnuma_vm *vm);
 /*
  * Adds one sample of guest frame @gfn (vCPU @vcpu, accessing host node
  * @node, KVMNUMA_CF_WRITE in @flags) to the VM's current period; any
  * context but NMI.  -ENODEV: the VM does not sample; -EINVAL: @gfn is
- * beyond its RAM.  For samplers other than the software one (IBS, the
- * debugfs injector).
+ * beyond its RAM.
  */
-int kvmnuma_cf_add_sample(struct kvmnuma_vm *vm, u64 gfn, u16 vcpu, u8 node,
-			  u8 flags);
-/* From the kvm_page_fault probe, atomic. */
-void kvmnuma_cf_tdp_fault(struct kvmnuma_vm *vm, struct kvm_vcpu *vcpu,
-			  u64 gfn, u64 error_code);
-/* kvmnumad's answer to a Carrefour order. */
-void kvmnuma_cf_vm_moved(struct kvmnuma_vm *vm, u64 gfn, int node, bool ok);
+int kvmnuma_carrefour_add_sample(struct kvmnuma_vm *vm, u64 gfn, u16 vcpu,
+				 u8 node, u8 flags);
+/* A TDP fault of the VM (kvm_page_fault probe, atomic, under RCU). */
+void kvmnuma_carrefour_tdp_fault(struct kvmnuma_vm *vm, struct kvm_vcpu *vcpu,
+				 u64 gfn, u64 error_code);
+/* A copy of the counters; -ENODEV if the VM does not sample.  May sleep. */
+int kvmnuma_carrefour_status(struct kvmnuma_vm *vm,
+			     struct kvmnuma_carrefour_status *st);
+/* Empties the access matrix (start of a measurement); may sleep. */
+void kvmnuma_carrefour_clear_matrix(struct kvmnuma_vm *vm);
 
-extern const struct attribute_group kvmnuma_cf_group;
-
-#endif /* KVMNUMA_KMOD_CARREFOUR_H */
+#endif /* KVMNUMA_CARREFOUR_H */

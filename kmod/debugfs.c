@@ -5,8 +5,9 @@
  * inject (write-only, root): one sample per line,
  *	"<vm id> <gfn> <accessing node> <r|w>"
  * (vm id as in /sys/kernel/kvmnuma/vms/, gfn and node in decimal), fed to
- * kvmnuma_cf_add_sample() as if a sampler had seen that access: the same
- * path IBS samples take, usable where no IBS exists (the lab).  Lines are
+ * kvmnuma_carrefour_add_sample() as if a sampler had seen that access: it
+ * lands in the same ring as IBS samples, usable where no IBS exists (the
+ * lab).  Lines are
  * applied in order; the first bad one fails the write() and the lines
  * before it stay applied.  Errors: EINVAL (syntax, node not online, gfn
  * beyond the VM's RAM), ENOENT (no such VM), ENODEV (the VM does not
@@ -29,8 +30,9 @@
 #include "../common/carrefour.h"
 #include "carrefour.h"
 #include "debugfs.h"
-#include "ibs.h"
 #include "kvmnuma.h"
+#include "registry.h"
+#include "sampler.h"
 
 #define INJECT_LINE_MAX 128
 #define INJECT_CHUNK 4096
@@ -58,11 +60,11 @@ static int inject_line(char *line)
 	if (n != 4 || (rw != 'r' && rw != 'w') || node >= MAX_NUMNODES ||
 	    !node_online(node) || node > U8_MAX)
 		return -EINVAL;
-	vm = kvmnuma_vm_get_by_id(id);
+	vm = kvmnuma_registry_get_by_id(id);
 	if (!vm)
 		return -ENOENT;
-	ret = kvmnuma_cf_add_sample(vm, gfn, 0, node,
-				    rw == 'w' ? KVMNUMA_CF_WRITE : 0);
+	ret = kvmnuma_carrefour_add_sample(vm, gfn, 0, node,
+					   rw == 'w' ? KVMNUMA_CF_WRITE : 0);
 	kvmnuma_vm_put(vm);
 	return ret;
 }
@@ -136,7 +138,19 @@ static const struct file_operations inject_fops = {
 
 static int ibs_show(struct seq_file *m, void *v)
 {
-	kvmnuma_ibs_show(m);
+	struct kvmnuma_ibs_counters c;
+
+	kvmnuma_ibs_counters(&c);
+	seq_printf(m, "sampler %s\nibs_op_type %d\nperiod %u\nusers %u\nevents %d\n",
+		   kvmnuma_sampler_selected()->name, c.ibs_op_type, c.period,
+		   c.users, c.events);
+	/* Per-CPU counts restart with every start; the others do not. */
+	seq_printf(m, "samples %llu\ndropped %llu\nnot_guest %llu\nnot_mem %llu\n",
+		   c.samples, c.dropped, c.not_guest, c.not_mem);
+	seq_printf(m, "resolved_phys %lld\nresolved_walk %lld\nwalk_failures %lld\n"
+		   "unresolved %lld\nunknown_vm %lld\nrejected %lld\nevent_failures %lld\n",
+		   c.resolved_phys, c.resolved_walk, c.walk_failures,
+		   c.unresolved, c.unknown_vm, c.rejected, c.event_failures);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(ibs);

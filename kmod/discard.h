@@ -4,22 +4,15 @@
 
 #include <linux/types.h>
 
+#include "backing.h"
+
 struct mm_struct;
-struct vm_area_struct;
 
 /*
- * Unmaps [start, end) of @vma from the page tables (6.1 and 6.12): frees
- * anonymous pages, leaves shared file pages in their file.
+ * Gives [start, start + len) of QEMU's address space back to the host, by
+ * the kind of memory behind each piece; counts into @res.  Takes and drops
+ * mmap_lock of @mm; may sleep.
  */
-void kvmnuma_zap_range(struct vm_area_struct *vma, unsigned long start,
-		       unsigned long end);
-
-struct kvmnuma_discard_result {
-	u64 discarded;		/* pages given back to the host */
-	u64 not_discardable;	/* locked, pinned, private file, partial huge page */
-	u64 failures;		/* punch-hole errors */
-};
-
 void kvmnuma_discard_hva_range(struct mm_struct *mm, unsigned long start,
 			       unsigned long len,
 			       struct kvmnuma_discard_result *res);

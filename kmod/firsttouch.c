@@ -17,17 +17,16 @@
 #include <linux/topology.h>
 
 #include "../common/batch.h"
-#include "carrefour.h"
 #include "discard.h"
 #include "firsttouch.h"
 #include "kvmnuma.h"
-#include "placement.h"
+#include "ram.h"
 
 /* Guest RAM beyond this many frames (64 TiB) is not tracked for re-faults. */
 #define MAX_TRACKED_GFNS BIT_ULL(34)
 
 /* Per-VM state, created by the first batch served. */
-struct kvmnuma_ft_vm {
+struct kvmnuma_ft {
 	u64 nr_gfns;
 	unsigned long *discarded;	/* frames discarded, not yet re-faulted */
 };
@@ -40,21 +39,19 @@ struct flush_buffers {
 };
 
 /* Caller holds kvm->srcu. */
-static struct kvmnuma_ft_vm *ft_state(struct kvmnuma_vm *vm, struct kvm *kvm)
+static struct kvmnuma_ft *ft_state(struct kvmnuma_vm *vm, struct kvm *kvm)
 {
-	struct kvmnuma_ft_vm *ft = READ_ONCE(vm->ft);
-	struct kvmnuma_ram_slot *slots;
-	unsigned int nr_slots;
-	u64 nr_gfns, total;
+	struct kvmnuma_ft *ft = READ_ONCE(vm->ft);
+	struct kvmnuma_ram ram;
+	u64 nr_gfns;
 
 	if (ft)
 		return ft;
 	/* Only writable RAM is ever discarded: the bitmap ends with it. */
-	slots = kvmnuma_ram_snapshot(kvm, &nr_slots, &total);
-	if (!slots)
+	if (kvmnuma_ram_snapshot(kvm, &ram))
 		return NULL;
-	nr_gfns = min(kvmnuma_ram_end_gfn(slots, nr_slots), MAX_TRACKED_GFNS);
-	kvfree(slots);
+	nr_gfns = min(kvmnuma_ram_end_gfn(&ram), MAX_TRACKED_GFNS);
+	kvmnuma_ram_release(&ram);
 	ft = kzalloc(sizeof(*ft), GFP_KERNEL_ACCOUNT);
 	if (!ft)
 		return NULL;
@@ -73,7 +70,7 @@ static struct kvmnuma_ft_vm *ft_state(struct kvmnuma_vm *vm, struct kvm *kvm)
 	return READ_ONCE(vm->ft);
 }
 
-void kvmnuma_ft_vm_free(struct kvmnuma_vm *vm)
+void kvmnuma_ft_release(struct kvmnuma_vm *vm)
 {
 	if (!vm->ft)
 		return;
@@ -87,13 +84,12 @@ static bool gfns_are_ram(struct kvm *kvm, u64 gfn, u64 npages)
 {
 	struct kvm_memory_slot *slot = gfn_to_memslot(kvm, gfn);
 
-	return slot && slot->id < KVM_USER_MEM_SLOTS &&
-	       !(slot->flags & KVM_MEM_READONLY) &&
+	return slot && kvmnuma_ram_slot_is_ram(slot) &&
 	       gfn + npages <= slot->base_gfn + slot->npages;
 }
 
 /* Caller holds kvm->srcu.  A range may span adjacent memslots. */
-static void discard_gfn_range(struct kvm *kvm, struct kvmnuma_ft_vm *ft,
+static void discard_gfn_range(struct kvm *kvm, struct kvmnuma_ft *ft,
 			      u64 gfn, u64 npages,
 			      struct kvmnuma_discard_result *res)
 {
@@ -126,7 +122,7 @@ static long serve_batch(struct kvmnuma_vm *vm, struct kvm *kvm,
 {
 	struct kvmnuma_discard_result res = { };
 	struct kvmnuma_batch_result result;
-	struct kvmnuma_ft_vm *ft;
+	struct kvmnuma_ft *ft;
 	u32 i, bad = 0;
 	int ret;
 
@@ -206,31 +202,19 @@ long kvmnuma_ft_flush(struct kvmnuma_vm *vm, struct kvm_vcpu *vcpu,
 }
 
 /*
- * kvm_page_fault tracepoint probe (atomic): a TDP fault on a frame we
- * discarded is the guest's first touch after reuse; count it on the node
- * of the CPU the faulting vCPU runs on, which is where the host page
- * fault that follows will allocate.
+ * A TDP fault on a frame we discarded is the guest's first touch after
+ * reuse; count it on the node of the CPU the faulting vCPU runs on, which
+ * is where the host page fault that follows will allocate.
  */
-void kvmnuma_tdp_fault_probe(void *data, struct kvm_vcpu *vcpu,
-			     u64 fault_address, u64 error_code)
+void kvmnuma_ft_tdp_fault(struct kvmnuma_vm *vm, u64 gfn)
 {
-	struct kvmnuma_ft_vm *ft;
-	struct kvmnuma_vm *vm;
-	u64 gfn = fault_address >> PAGE_SHIFT;
-
-	rcu_read_lock();
-	vm = kvmnuma_vm_lookup_rcu(vcpu->kvm);
-	if (!vm)
-		goto out;
-	kvmnuma_cf_tdp_fault(vm, vcpu, gfn, error_code);
 	/* Pairs with the cmpxchg_release() that published it. */
-	ft = smp_load_acquire(&vm->ft);
+	struct kvmnuma_ft *ft = smp_load_acquire(&vm->ft);
+
 	if (!ft || gfn >= ft->nr_gfns || !test_bit(gfn, ft->discarded))
-		goto out;
+		return;
 	if (test_and_clear_bit(gfn, ft->discarded)) {
 		atomic64_inc(&vm->stats.refaults);
 		atomic64_inc(&vm->stats.refaults_node[numa_node_id()]);
 	}
-out:
-	rcu_read_unlock();
 }

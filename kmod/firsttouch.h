@@ -7,10 +7,16 @@
 struct kvm_vcpu;
 struct kvmnuma_vm;
 
+/*
+ * Serves a FLUSH hypercall: @count (<= KVMNUMA_MAX_BATCH) entries at guest
+ * physical address @gpa.  Returns a KVMNUMA_RES_* code for the guest.
+ * vCPU thread, process context; may sleep.
+ */
 long kvmnuma_ft_flush(struct kvmnuma_vm *vm, struct kvm_vcpu *vcpu,
 		      unsigned long gpa, unsigned long count);
-void kvmnuma_ft_vm_free(struct kvmnuma_vm *vm);
-void kvmnuma_tdp_fault_probe(void *data, struct kvm_vcpu *vcpu,
-			     u64 fault_address, u64 error_code);
+/* A TDP fault on @gfn (kvm_page_fault probe, atomic, under RCU). */
+void kvmnuma_ft_tdp_fault(struct kvmnuma_vm *vm, u64 gfn);
+/* Frees the first-touch state of a VM nobody else references. */
+void kvmnuma_ft_release(struct kvmnuma_vm *vm);
 
 #endif /* KVMNUMA_FIRSTTOUCH_H */

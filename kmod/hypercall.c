@@ -21,7 +21,9 @@
 
 #include "../include/kvmnuma/hypercall_abi.h"
 #include "firsttouch.h"
+#include "hypercall.h"
 #include "kvmnuma.h"
+#include "registry.h"
 
 #define KVMNUMA_HC_LAST KVMNUMA_HC_FLUSH
 
@@ -69,7 +71,7 @@ static void serve_hypercall(struct hypercall_work *w)
 	if (current->mm != kvm->mm)
 		return;
 
-	vm = kvmnuma_vm_get_or_add(kvm, current->tgid);
+	vm = kvmnuma_registry_get_or_add(kvm, current->tgid);
 	if (!vm)
 		return;		/* the guest keeps -KVM_ENOSYS: "no host" */
 

@@ -10,15 +10,41 @@
  *
  * Probe prototypes are not type-checked against TP_PROTO: they must match
  * arch/x86/kvm/trace.h exactly.
+ *
+ * kvm_hypercall goes to hypercall.c.  kvm_page_fault is handed, for a VM
+ * kvmnuma knows, to the mechanisms that watch TDP faults: first-touch
+ * (re-faults of discarded pages) and Carrefour (its sampler).
  */
 #define pr_fmt(fmt) "kvmnuma: " fmt
 
+#include <linux/kvm_host.h>
 #include <linux/module.h>
+#include <linux/rcupdate.h>
 #include <linux/string.h>
 #include <linux/tracepoint.h>
 
+#include "carrefour.h"
 #include "firsttouch.h"
+#include "hypercall.h"
+#include "kvm_tracepoints.h"
 #include "kvmnuma.h"
+#include "registry.h"
+
+/* kvm_page_fault probe (atomic): a TDP fault of guest frame fault_address. */
+static void tdp_fault_probe(void *data, struct kvm_vcpu *vcpu,
+			    u64 fault_address, u64 error_code)
+{
+	u64 gfn = fault_address >> PAGE_SHIFT;
+	struct kvmnuma_vm *vm;
+
+	rcu_read_lock();
+	vm = kvmnuma_registry_lookup_rcu(vcpu->kvm);
+	if (vm) {
+		kvmnuma_carrefour_tdp_fault(vm, vcpu, gfn, error_code);
+		kvmnuma_ft_tdp_fault(vm, gfn);
+	}
+	rcu_read_unlock();
+}
 
 struct kvm_tracepoint_hook {
 	const char *name;
@@ -30,7 +56,7 @@ struct kvm_tracepoint_hook {
 static struct kvm_tracepoint_hook hooks[] = {
 	{ "kvm_hypercall", kvmnuma_hypercall_probe, true },
 	/* Only statistics depend on it. */
-	{ "kvm_page_fault", kvmnuma_tdp_fault_probe, false },
+	{ "kvm_page_fault", tdp_fault_probe, false },
 };
 
 static void hook_module(struct module *mod)

@@ -1,18 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * kvmnuma host module: types and entry points shared by its files.
+ * kvmnuma host module: the per-VM types every layer shares, like
+ * include/linux/damon.h.  Types and trivial inline helpers only: no file
+ * that includes this header depends on any kmod/ function by doing so.
  *
- * registry.c       which VMs exist (one struct kvmnuma_vm per struct kvm)
- * sysfs.c          /sys/kernel/kvmnuma/
- * kvm_tracepoints.c  finding and hooking KVM's tracepoints
- * hypercall.c      the guest's doorbell: probe and flush hypercalls
- * firsttouch.c     handling of a first-touch batch
- * discard.c        giving guest pages back to the host
- * placement.c      eager placement for round-4k and round-1g
- * moves.c          migration orders for kvmnumad (/dev/kvmnuma)
- * carrefour.c      sampling and the Carrefour engine
- * ibs.c            AMD IBS sampling through perf
- * debugfs.c        test interface: injected samples, IBS counters
+ * Documentation/architecture.rst lists the files by layer and the
+ * direction in which they may depend on each other.
  */
 #ifndef KVMNUMA_KMOD_H
 #define KVMNUMA_KMOD_H
@@ -28,9 +21,8 @@
 #include "../common/policy.h"
 
 struct kvm;
-struct kvm_vcpu;
-struct kvmnuma_ft_vm;
-struct kvmnuma_cf_vm;
+struct kvmnuma_ft;
+struct kvmnuma_carrefour;
 
 /* Counters shown in /sys/kernel/kvmnuma/vms/<id>/stats/. */
 struct kvmnuma_vm_stats {
@@ -47,17 +39,20 @@ struct kvmnuma_vm_stats {
 	atomic64_t refaults_node[MAX_NUMNODES];
 };
 
-enum kvmnuma_placement_state {
+enum kvmnuma_placement_phase {
 	KVMNUMA_PLACEMENT_IDLE,		/* policy without a static layout */
 	KVMNUMA_PLACEMENT_RUNNING,	/* walking guest RAM */
 	KVMNUMA_PLACEMENT_DONE,		/* walked; moves may be pending */
 };
 
-/* round-4k / round-1g placement progress, see placement.c. */
+/*
+ * round-4k / round-1g placement progress, see placement.c.  The move
+ * counters count placement's own orders only.
+ */
 struct kvmnuma_placement {
 	struct work_struct work;
 	atomic_t generation;		/* bumped by every (re)start or stop */
-	int state;			/* enum kvmnuma_placement_state */
+	int phase;			/* enum kvmnuma_placement_phase */
 	unsigned int largest_page_shift;	/* of the pages backing RAM */
 	atomic64_t pages_total;
 	atomic64_t pages_placed;	/* found or faulted in on their node */
@@ -71,7 +66,7 @@ struct kvmnuma_placement {
 struct kvmnuma_vm {
 	struct kobject kobj;		/* /sys/kernel/kvmnuma/vms/<id> */
 	struct list_head list;		/* in the registry, RCU-protected */
-	struct kvm *kvm;		/* referenced until unregistration */
+	struct kvm *kvm;		/* referenced until the VM is released */
 	pid_t pid;			/* tgid of the QEMU process */
 	char id[32];
 	int policy;			/* enum kvmnuma_policy, READ_ONCE */
@@ -79,10 +74,10 @@ struct kvmnuma_vm {
 	nodemask_t nodes;		/* host nodes the policy may use */
 	struct kvmnuma_placement place;
 	struct mutex cf_lock;		/* creation and removal of cf */
-	struct kvmnuma_cf_vm *cf;	/* Carrefour state, see carrefour.c */
+	struct kvmnuma_carrefour *cf;	/* Carrefour state, see carrefour.c */
 	bool cf_sampling;		/* sample even without carrefour */
 	struct kvmnuma_vm_stats stats;
-	struct kvmnuma_ft_vm *ft;	/* first-touch state, see firsttouch.c */
+	struct kvmnuma_ft *ft;		/* first-touch state, see firsttouch.c */
 };
 
 static inline bool kvmnuma_vm_has(struct kvmnuma_vm *vm, unsigned int mech)
@@ -90,36 +85,16 @@ static inline bool kvmnuma_vm_has(struct kvmnuma_vm *vm, unsigned int mech)
 	return kvmnuma_policy_mechanisms(READ_ONCE(vm->policy)) & mech;
 }
 
-/* registry.c */
-int kvmnuma_registry_init(void);
-void kvmnuma_registry_exit(void);
-struct kvmnuma_vm *kvmnuma_vm_get_or_add(struct kvm *kvm, pid_t pid);
-struct kvmnuma_vm *kvmnuma_vm_lookup_rcu(struct kvm *kvm);
-/* The VM named @id in sysfs, with a reference (kvmnuma_vm_put()), or NULL. */
-struct kvmnuma_vm *kvmnuma_vm_get_by_id(const char *id);
-void kvmnuma_vm_put(struct kvmnuma_vm *vm);
-u64 kvmnuma_vm_memory_bytes(struct kvmnuma_vm *vm);
-extern int kvmnuma_default_policy;
+/* A reference keeps the struct (and vm->kvm) alive, not the registration. */
+static inline void kvmnuma_vm_get(struct kvmnuma_vm *vm)
+{
+	kobject_get(&vm->kobj);
+}
 
-/* Mechanisms this version implements; other policies are refused. */
-#define KVMNUMA_MECH_SUPPORTED \
-	(KVMNUMA_MECH_FIRST_TOUCH | KVMNUMA_MECH_ROUND_4K | \
-	 KVMNUMA_MECH_ROUND_1G | KVMNUMA_MECH_CARREFOUR)
-
-/* sysfs.c */
-int kvmnuma_sysfs_init(void);
-void kvmnuma_sysfs_exit(void);
-int kvmnuma_sysfs_add_vm(struct kvmnuma_vm *vm);
-extern const struct kobj_type kvmnuma_vm_ktype;
-
-/* kvm_tracepoints.c */
-int kvmnuma_kvm_tracepoints_init(void);
-void kvmnuma_kvm_tracepoints_exit(void);
-
-/* hypercall.c */
-void kvmnuma_hypercall_probe(void *data, unsigned long nr, unsigned long a0,
-			     unsigned long a1, unsigned long a2,
-			     unsigned long a3);
-void kvmnuma_hypercall_drain(void);
+/* Drops a reference; the last one frees the VM and may sleep. */
+static inline void kvmnuma_vm_put(struct kvmnuma_vm *vm)
+{
+	kobject_put(&vm->kobj);
+}
 
 #endif /* KVMNUMA_KMOD_H */

@@ -2,54 +2,59 @@
 /*
  * kvmnuma: NUMA placement policies for KVM virtual machines.
  *
- * Module entry and exit.  Exit order matters: first stop new hypercall
- * work (unhook tracepoints), then let queued work finish, then drop the
- * VMs, then sysfs.  VMs keep running throughout; they only lose kvmnuma.
+ * Module entry and exit, and the wiring between layers (the registry
+ * publishes VMs through sysfs).  Exit order matters: first stop new
+ * hypercall work (unhook tracepoints), then let queued work finish, then
+ * drop the VMs, then sysfs.  VMs keep running throughout; they only lose
+ * kvmnuma.
  */
 #define pr_fmt(fmt) "kvmnuma: " fmt
 
 #include <linux/module.h>
 
+#include "../common/policy.h"
 #include "../include/kvmnuma/hypercall_abi.h"
 #include "debugfs.h"
-#include "ibs.h"
-#include "kvmnuma.h"
+#include "dev.h"
+#include "hypercall.h"
+#include "kvm_tracepoints.h"
 #include "moves.h"
 #include "placement.h"
+#include "registry.h"
+#include "sampler.h"
+#include "sysfs.h"
+#include "vm.h"
 
 static char *default_policy = "none";
 module_param(default_policy, charp, 0444);
 MODULE_PARM_DESC(default_policy,
 		 "Policy of newly found VMs (default \"none\": leave placement to Linux)");
 
-int kvmnuma_default_policy = KVMNUMA_POLICY_NONE;
-
 static int __init kvmnuma_init(void)
 {
 	int ret;
 
 	ret = kvmnuma_policy_parse(default_policy, strlen(default_policy));
-	if (ret < 0 || (kvmnuma_policy_mechanisms(ret) &
-			~KVMNUMA_MECH_SUPPORTED)) {
+	if (ret < 0 || !kvmnuma_vm_policy_implemented(ret)) {
 		pr_err("default_policy=%s: unknown or not implemented\n",
 		       default_policy);
 		return -EINVAL;
 	}
-	kvmnuma_default_policy = ret;
+	kvmnuma_vm_set_default_policy(ret);
 
-	ret = kvmnuma_ibs_init();
+	ret = kvmnuma_sampler_init();
 	if (ret)
 		return ret;
 	ret = kvmnuma_placement_init();
 	if (ret)
 		return ret;
-	ret = kvmnuma_moves_init();
+	ret = kvmnuma_dev_init();
 	if (ret)
 		goto err_placement;
 	ret = kvmnuma_sysfs_init();
 	if (ret)
-		goto err_moves;
-	ret = kvmnuma_registry_init();
+		goto err_dev;
+	ret = kvmnuma_registry_init(kvmnuma_sysfs_add_vm);
 	if (ret)
 		goto err_sysfs;
 	ret = kvmnuma_kvm_tracepoints_init();
@@ -58,14 +63,15 @@ static int __init kvmnuma_init(void)
 	kvmnuma_debugfs_init();
 
 	pr_info("loaded (ABI %d, default policy %s)\n", KVMNUMA_ABI_VERSION,
-		kvmnuma_policy_name(kvmnuma_default_policy));
+		kvmnuma_policy_name(kvmnuma_vm_default_policy()));
 	return 0;
 
 err_registry:
 	kvmnuma_registry_exit();
 err_sysfs:
 	kvmnuma_sysfs_exit();
-err_moves:
+err_dev:
+	kvmnuma_dev_exit();
 	kvmnuma_moves_exit();
 err_placement:
 	kvmnuma_placement_exit();
@@ -78,8 +84,9 @@ static void __exit kvmnuma_exit(void)
 	kvmnuma_kvm_tracepoints_exit();
 	kvmnuma_hypercall_drain();
 	kvmnuma_registry_exit();
-	kvmnuma_ibs_exit();
+	kvmnuma_sampler_exit();
 	kvmnuma_sysfs_exit();
+	kvmnuma_dev_exit();
 	kvmnuma_moves_exit();
 	kvmnuma_placement_exit();
 	pr_info("unloaded\n");

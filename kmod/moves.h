@@ -1,21 +1,65 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Move orders for kvmnumad.  A requester (placement, Carrefour) embeds a
+ * struct kvmnuma_move in its own order, queues it, and accounts the result
+ * in its done() callback: this service knows no policy and no VM.
+ */
 #ifndef KVMNUMA_MOVES_H
 #define KVMNUMA_MOVES_H
 
+#include <linux/list.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 
-struct kvmnuma_vm;
+#include "../include/kvmnuma/user_abi.h"
 
-int kvmnuma_moves_init(void);
-void kvmnuma_moves_exit(void);
-/* Asks kvmnumad to move npages of the VM's QEMU from hva to node. */
-int kvmnuma_moves_queue(struct kvmnuma_vm *vm, unsigned long hva,
-			u64 npages, int node);
-/* The same for one guest page decided by Carrefour: feeds the result back. */
-int kvmnuma_moves_queue_gfn(struct kvmnuma_vm *vm, unsigned long hva,
-			    u64 gfn, int node);
-/* Forgets the VM's orders not yet handed to kvmnumad. */
-void kvmnuma_moves_cancel_vm(struct kvmnuma_vm *vm);
+/**
+ * struct kvmnuma_move - one order: move rec.npages pages of process
+ *	rec.pid from address rec.start to node rec.node
+ * @list: owned by moves.c while queued
+ * @rec: filled by the requester (moves.c sets rec.id)
+ * @owner: what kvmnuma_moves_cancel() matches; NULL: never cancelled
+ * @who: names the requester in the log ("VM <id>"); must live until done
+ * @done: called exactly once, in process context without any moves.c
+ *	lock held: with the pages kvmnumad moved (<= rec.npages) and its
+ *	error (0 or -errno), or with (0, -ECANCELED) when the order is
+ *	cancelled or the module unloads.  It owns the order from then on.
+ */
+struct kvmnuma_move {
+	struct list_head list;
+	struct kvmnuma_move_order rec;
+	const void *owner;
+	const char *who;
+	void (*done)(struct kvmnuma_move *m, u64 moved, int error);
+};
+
+/* Hands @m to kvmnumad (or to the next daemon that connects). */
+void kvmnuma_moves_queue(struct kvmnuma_move *m);
+/* Cancels the orders of @owner not yet read by kvmnumad; may sleep. */
+void kvmnuma_moves_cancel(const void *owner);
 bool kvmnuma_moves_daemon_connected(void);
+
+/* For the /dev/kvmnuma device (dev.c). */
+/* A daemon connects: 0, or -EBUSY if one already is. */
+int kvmnuma_moves_attach(void);
+/* The daemon went away: orders it read without answering go out again. */
+void kvmnuma_moves_detach(void);
+/*
+ * Hands out up to @max pending orders through @copy (0 or -EFAULT; the
+ * order that fails to copy stays pending), waiting for one unless
+ * @nonblock.  Returns how many were handed out, -EAGAIN, -ERESTARTSYS, or
+ * -EFAULT when the first copy failed.
+ */
+ssize_t kvmnuma_moves_hand_out(size_t max, bool nonblock,
+			       int (*copy)(void *ctx, size_t i,
+					   const struct kvmnuma_move_order *rec),
+			       void *ctx);
+/* kvmnumad's result for an order it read: 0, or -EINVAL for an unknown id. */
+int kvmnuma_moves_complete(const struct kvmnuma_move_result *res);
+bool kvmnuma_moves_any_pending(void);
+wait_queue_head_t *kvmnuma_moves_waitq(void);
+
+/* Module exit, once no requester is left: cancels what remains. */
+void kvmnuma_moves_exit(void);
 
 #endif /* KVMNUMA_MOVES_H */

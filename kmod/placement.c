@@ -11,22 +11,23 @@
  *
  * Every policy or node change bumps a generation number; a walk that sees
  * it change stops, and the newly queued walk starts from the current
- * policy.  Queued moves of the old layout are cancelled first.
+ * policy.  Queued moves of the old layout are cancelled first.  Only
+ * placement's own orders are counted in vm->place.
  */
 #define pr_fmt(fmt) "kvmnuma: " fmt
 
-#include <linux/hugetlb.h>
 #include <linux/kvm_host.h>
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
-#include <linux/version.h>
 #include <linux/workqueue.h>
 
 #include "../common/layout.h"
+#include "backing.h"
 #include "kvmnuma.h"
 #include "moves.h"
 #include "placement.h"
+#include "ram.h"
 
 /* Contiguous frames faulted per get_user_pages_remote() call. */
 #define GUP_BATCH 64
@@ -37,8 +38,7 @@ static struct workqueue_struct *placement_wq;
 struct node_walk {
 	struct kvmnuma_vm *vm;
 	struct mm_struct *mm;
-	const struct kvmnuma_ram_slot *slots;
-	unsigned int nr_slots;
+	struct kvmnuma_ram ram;
 	int policy;
 	int generation;
 	int node;
@@ -50,27 +50,57 @@ struct node_walk {
 	struct page *pages[GUP_BATCH];
 };
 
-long kvmnuma_gup_remote(struct mm_struct *mm, unsigned long addr,
-			unsigned long n, unsigned int flags, struct page **pages)
-{
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
-	return get_user_pages_remote(mm, addr, n, flags, pages, NULL);
-#else
-	return get_user_pages_remote(mm, addr, n, flags, pages, NULL, NULL);
-#endif
-}
+/* A move order of placement's, with the VM it accounts to. */
+struct placement_move {
+	struct kvmnuma_move move;
+	struct kvmnuma_vm *vm;		/* referenced */
+	char who[40];
+};
 
 static bool walk_cancelled(struct node_walk *w)
 {
 	return atomic_read(&w->vm->place.generation) != w->generation;
 }
 
+static void placement_move_done(struct kvmnuma_move *m, u64 moved, int error)
+{
+	struct placement_move *pm = container_of(m, struct placement_move, move);
+	struct kvmnuma_placement *place = &pm->vm->place;
+
+	atomic64_sub(m->rec.npages, &place->moves_pending);
+	if (error != -ECANCELED) {
+		atomic64_add(moved, &place->pages_moved);
+		atomic64_add(m->rec.npages - moved, &place->pages_move_failed);
+	}
+	kvmnuma_vm_put(pm->vm);
+	kfree(pm);
+}
+
 static void flush_move_run(struct node_walk *w)
 {
+	struct kvmnuma_vm *vm = w->vm;
+	struct placement_move *pm;
+
 	if (!w->move_npages)
 		return;
-	if (kvmnuma_moves_queue(w->vm, w->move_hva, w->move_npages, w->node))
-		atomic64_add(w->move_npages, &w->vm->place.pages_move_failed);
+	pm = kzalloc(sizeof(*pm), GFP_KERNEL);
+	if (!pm) {
+		atomic64_add(w->move_npages, &vm->place.pages_move_failed);
+		w->move_npages = 0;
+		return;
+	}
+	kvmnuma_vm_get(vm);
+	pm->vm = vm;
+	snprintf(pm->who, sizeof(pm->who), "VM %s", vm->id);
+	pm->move.rec.pid = vm->pid;
+	pm->move.rec.node = w->node;
+	pm->move.rec.start = w->move_hva;
+	pm->move.rec.npages = w->move_npages;
+	pm->move.owner = &vm->place;
+	pm->move.who = pm->who;
+	pm->move.done = placement_move_done;
+	atomic64_add(w->move_npages, &vm->place.moves_pending);
+	kvmnuma_moves_queue(&pm->move);
 	w->move_npages = 0;
 }
 
@@ -99,10 +129,12 @@ static void note_page_size(struct kvmnuma_placement *place, struct page *page)
 static void place_frames(struct node_walk *w, unsigned long hva, long n)
 {
 	struct kvmnuma_placement *place = &w->vm->place;
-	long got, i;
+	const struct kvmnuma_backing_ops *kind;
+	long got = -EFAULT, i;
 
 	mmap_read_lock(w->mm);
-	got = kvmnuma_gup_remote(w->mm, hva, n, FOLL_WRITE, w->pages);
+	if (kvmnuma_backing_vma(w->mm, hva, &kind))
+		got = kind->populate(w->mm, hva, n, w->pages);
 	mmap_read_unlock(w->mm);
 	if (got <= 0) {
 		atomic64_add(n, &place->pages_unplaceable);
@@ -126,8 +158,8 @@ static long walk_node(void *arg)
 	struct node_walk *w = arg;
 	unsigned int s;
 
-	for (s = 0; s < w->nr_slots; s++) {
-		const struct kvmnuma_ram_slot *slot = &w->slots[s];
+	for (s = 0; s < w->ram.nr_slots; s++) {
+		const struct kvmnuma_ram_slot *slot = &w->ram.slots[s];
 		u64 end = slot->base_gfn + slot->npages;
 		u64 gfn = kvmnuma_layout_next(w->policy, slot->base_gfn, end,
 					      w->index, w->nr_nodes);
@@ -146,43 +178,6 @@ static long walk_node(void *arg)
 	}
 	flush_move_run(w);
 	return 0;
-}
-
-/*
- * Guest RAM as QEMU maps it, read once under kvm->srcu.  Read-only slots
- * (ROMs, and the BIOS area below 1 MiB QEMU maps read-only) are left out:
- * they are not RAM the guest uses, and their pages, written by QEMU at
- * start, would otherwise wait for kvmnumad.
- */
-struct kvmnuma_ram_slot *kvmnuma_ram_snapshot(struct kvm *kvm, unsigned int *nr,
-					      u64 *total)
-{
-	struct kvm_memory_slot *slot;
-	struct kvmnuma_ram_slot *slots;
-	unsigned int n = 0, max;
-	int idx, bkt;
-
-	*total = 0;
-	idx = srcu_read_lock(&kvm->srcu);
-	max = 0;
-	kvm_for_each_memslot(slot, bkt, kvm_memslots(kvm))
-		max++;
-	slots = kvmalloc_array(max ?: 1, sizeof(*slots), GFP_KERNEL);
-	if (slots) {
-		kvm_for_each_memslot(slot, bkt, kvm_memslots(kvm)) {
-			if (slot->id >= KVM_USER_MEM_SLOTS ||
-			    (slot->flags & KVM_MEM_READONLY) || n == max)
-				continue;
-			slots[n].base_gfn = slot->base_gfn;
-			slots[n].npages = slot->npages;
-			slots[n].hva = slot->userspace_addr;
-			*total += slot->npages;
-			n++;
-		}
-	}
-	srcu_read_unlock(&kvm->srcu, idx);
-	*nr = n;
-	return slots;
 }
 
 static void reset_counters(struct kvmnuma_placement *place, u64 total)
@@ -225,7 +220,6 @@ static void placement_work_fn(struct work_struct *work)
 	struct kvmnuma_vm *vm = container_of(place, struct kvmnuma_vm, place);
 	struct node_walk *w;
 	nodemask_t nodes;
-	u64 total = 0;
 
 	w = kzalloc(sizeof(*w), GFP_KERNEL);
 	if (!w)
@@ -239,24 +233,23 @@ static void placement_work_fn(struct work_struct *work)
 	w->nr_nodes = nodes_weight(nodes);
 
 	/* Moves queued for an earlier layout are moot. */
-	kvmnuma_moves_cancel_vm(vm);
+	kvmnuma_moves_cancel(place);
 	if (kvmnuma_layout_index(w->policy, 0, w->nr_nodes) < 0)
 		goto idle;
 
-	w->slots = kvmnuma_ram_snapshot(vm->kvm, &w->nr_slots, &total);
-	if (!w->slots)
+	if (kvmnuma_ram_snapshot(vm->kvm, &w->ram))
 		goto idle;
-	reset_counters(place, total);
+	reset_counters(place, w->ram.total_pages);
 	w->mm = vm->kvm->mm;
 	if (!mmget_not_zero(w->mm)) {
-		kvfree(w->slots);
+		kvmnuma_ram_release(&w->ram);
 		goto idle;
 	}
 	walk_all_nodes(vm, w, &nodes);
 	mmput(w->mm);
-	kvfree(w->slots);
+	kvmnuma_ram_release(&w->ram);
 	if (!walk_cancelled(w)) {
-		WRITE_ONCE(place->state, KVMNUMA_PLACEMENT_DONE);
+		WRITE_ONCE(place->phase, KVMNUMA_PLACEMENT_DONE);
 		pr_info("VM %s: %s over nodes %*pbl: %lld pages in place, %lld to move\n",
 			vm->id, kvmnuma_policy_name(w->policy),
 			nodemask_pr_args(&nodes),
@@ -267,84 +260,14 @@ static void placement_work_fn(struct work_struct *work)
 	return;
 idle:
 	if (!walk_cancelled(w))
-		WRITE_ONCE(place->state, KVMNUMA_PLACEMENT_IDLE);
+		WRITE_ONCE(place->phase, KVMNUMA_PLACEMENT_IDLE);
 	kfree(w);
-}
-
-u64 kvmnuma_ram_end_gfn(const struct kvmnuma_ram_slot *slots, unsigned int nr)
-{
-	u64 end = 0;
-	unsigned int i;
-
-	for (i = 0; i < nr; i++)
-		end = max(end, slots[i].base_gfn + slots[i].npages);
-	return end;
-}
-
-/*
- * Calls @fn on the VMA that backs the VM's first RAM slot in QEMU, with
- * mmap_lock held; returns false, without calling it, if there is none.
- */
-static bool inspect_ram_vma(struct kvmnuma_vm *vm,
-			    void (*fn)(struct vm_area_struct *vma, void *arg),
-			    void *arg)
-{
-	struct mm_struct *mm = vm->kvm->mm;
-	struct kvmnuma_ram_slot *slots;
-	struct vm_area_struct *vma;
-	unsigned long hva = 0;
-	bool found = false;
-	unsigned int nr;
-	u64 total;
-
-	slots = kvmnuma_ram_snapshot(vm->kvm, &nr, &total);
-	if (slots && nr)
-		hva = slots[0].hva;
-	kvfree(slots);
-	if (!hva || !mmget_not_zero(mm))
-		return false;
-	mmap_read_lock(mm);
-	vma = find_vma(mm, hva);
-	if (vma && vma->vm_start <= hva) {
-		fn(vma, arg);
-		found = true;
-	}
-	mmap_read_unlock(mm);
-	mmput(mm);
-	return found;
-}
-
-static void note_shared_file(struct vm_area_struct *vma, void *arg)
-{
-	*(bool *)arg = vma->vm_file && (vma->vm_flags & VM_SHARED) &&
-		       !is_vm_hugetlb_page(vma);
-}
-
-bool kvmnuma_ram_is_shared_file(struct kvmnuma_vm *vm)
-{
-	bool shared = false;
-
-	inspect_ram_vma(vm, note_shared_file, &shared);
-	return shared;
-}
-
-static void note_page_shift(struct vm_area_struct *vma, void *arg)
-{
-	*(unsigned int *)arg = ilog2(vma_kernel_pagesize(vma));
-}
-
-unsigned int kvmnuma_ram_page_shift(struct kvmnuma_vm *vm)
-{
-	unsigned int shift = PAGE_SHIFT;
-
-	inspect_ram_vma(vm, note_page_shift, &shift);
-	return shift;
 }
 
 void kvmnuma_placement_vm_init(struct kvmnuma_vm *vm)
 {
 	INIT_WORK(&vm->place.work, placement_work_fn);
-	vm->place.state = KVMNUMA_PLACEMENT_IDLE;
+	vm->place.phase = KVMNUMA_PLACEMENT_IDLE;
 	vm->place.largest_page_shift = PAGE_SHIFT;
 }
 
@@ -353,7 +276,7 @@ void kvmnuma_placement_start(struct kvmnuma_vm *vm)
 	atomic_inc(&vm->place.generation);
 	if (kvmnuma_policy_mechanisms(READ_ONCE(vm->policy)) &
 	    (KVMNUMA_MECH_ROUND_4K | KVMNUMA_MECH_ROUND_1G))
-		WRITE_ONCE(vm->place.state, KVMNUMA_PLACEMENT_RUNNING);
+		WRITE_ONCE(vm->place.phase, KVMNUMA_PLACEMENT_RUNNING);
 	queue_work(placement_wq, &vm->place.work);
 }
 
@@ -361,12 +284,12 @@ void kvmnuma_placement_stop(struct kvmnuma_vm *vm)
 {
 	atomic_inc(&vm->place.generation);
 	cancel_work_sync(&vm->place.work);
-	kvmnuma_moves_cancel_vm(vm);
+	kvmnuma_moves_cancel(&vm->place);
 }
 
-const char *kvmnuma_placement_state(struct kvmnuma_vm *vm)
+const char *kvmnuma_placement_state_name(struct kvmnuma_vm *vm)
 {
-	switch (READ_ONCE(vm->place.state)) {
+	switch (READ_ONCE(vm->place.phase)) {
 	case KVMNUMA_PLACEMENT_RUNNING:
 		return "running";
 	case KVMNUMA_PLACEMENT_DONE:

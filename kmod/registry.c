@@ -9,6 +9,7 @@
  * hypercall path when a guest talks to us first.  The registry holds a
  * reference on each struct kvm; a VM whose only remaining reference is
  * ours has been closed by its VMM and is unregistered by the next scan.
+ * What a VM object is and does on registration and removal is vm.c's.
  */
 #define pr_fmt(fmt) "kvmnuma: " fmt
 
@@ -21,9 +22,9 @@
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
-#include "carrefour.h"
 #include "kvmnuma.h"
-#include "placement.h"
+#include "registry.h"
+#include "vm.h"
 
 static unsigned int scan_interval_ms = 500;
 module_param(scan_interval_ms, uint, 0644);
@@ -34,6 +35,7 @@ MODULE_PARM_DESC(scan_interval_ms,
 static LIST_HEAD(registered_vms);
 static DEFINE_MUTEX(registry_lock);
 static bool registry_closing;
+static kvmnuma_publish_fn publish_vm;
 
 static void scan_work_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(scan_work, scan_work_fn);
@@ -49,7 +51,7 @@ static struct kvmnuma_vm *find_vm_locked(struct kvm *kvm)
 	return NULL;
 }
 
-struct kvmnuma_vm *kvmnuma_vm_lookup_rcu(struct kvm *kvm)
+struct kvmnuma_vm *kvmnuma_registry_lookup_rcu(struct kvm *kvm)
 {
 	struct kvmnuma_vm *vm;
 
@@ -88,21 +90,12 @@ static struct kvmnuma_vm *add_vm_locked(struct kvm *kvm, pid_t pid)
 	struct kvmnuma_vm *vm;
 	int ret;
 
-	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
-	if (!vm) {
-		kvm_put_kvm(kvm);
+	vm = kvmnuma_vm_create(kvm, pid);
+	if (!vm)
 		return NULL;
-	}
-	vm->kvm = kvm;
-	vm->pid = pid;
-	vm->policy = READ_ONCE(kvmnuma_default_policy);
-	vm->nodes = node_states[N_MEMORY];
-	mutex_init(&vm->policy_lock);
-	mutex_init(&vm->cf_lock);
-	kvmnuma_placement_vm_init(vm);
 	name_vm_locked(vm);
 
-	ret = kvmnuma_sysfs_add_vm(vm);
+	ret = publish_vm(vm);
 	if (ret) {
 		pr_warn("VM of pid %d: cannot create its sysfs directory (%d)\n",
 			pid, ret);
@@ -114,9 +107,7 @@ static struct kvmnuma_vm *add_vm_locked(struct kvm *kvm, pid_t pid)
 	pr_info("VM %s: registered (%d vCPUs, policy %s)\n", vm->id,
 		atomic_read(&kvm->online_vcpus),
 		kvmnuma_policy_name(vm->policy));
-	if (kvmnuma_policy_mechanisms(vm->policy) &
-	    (KVMNUMA_MECH_ROUND_4K | KVMNUMA_MECH_ROUND_1G))
-		kvmnuma_placement_start(vm);
+	kvmnuma_vm_start(vm);
 	return vm;
 }
 
@@ -126,14 +117,13 @@ static void remove_vm_locked(struct kvmnuma_vm *vm)
 	list_del_rcu(&vm->list);
 	/* Waits for sysfs readers, which use vm->kvm. */
 	kobject_del(&vm->kobj);
-	kvmnuma_placement_stop(vm);
-	kvmnuma_cf_vm_free(vm);
+	kvmnuma_vm_stop(vm);
 	synchronize_rcu();
 	pr_info("VM %s: unregistered\n", vm->id);
 	kobject_put(&vm->kobj);
 }
 
-struct kvmnuma_vm *kvmnuma_vm_get_or_add(struct kvm *kvm, pid_t pid)
+struct kvmnuma_vm *kvmnuma_registry_get_or_add(struct kvm *kvm, pid_t pid)
 {
 	struct kvmnuma_vm *vm;
 
@@ -144,12 +134,12 @@ struct kvmnuma_vm *kvmnuma_vm_get_or_add(struct kvm *kvm, pid_t pid)
 		vm = add_vm_locked(kvm, pid);
 	}
 	if (vm)
-		kobject_get(&vm->kobj);
+		kvmnuma_vm_get(vm);
 	mutex_unlock(&registry_lock);
 	return vm;
 }
 
-struct kvmnuma_vm *kvmnuma_vm_get_by_id(const char *id)
+struct kvmnuma_vm *kvmnuma_registry_get_by_id(const char *id)
 {
 	struct kvmnuma_vm *vm, *found = NULL;
 
@@ -157,36 +147,12 @@ struct kvmnuma_vm *kvmnuma_vm_get_by_id(const char *id)
 	list_for_each_entry(vm, &registered_vms, list) {
 		if (!strcmp(vm->id, id)) {
 			found = vm;
-			kobject_get(&vm->kobj);
+			kvmnuma_vm_get(vm);
 			break;
 		}
 	}
 	mutex_unlock(&registry_lock);
 	return found;
-}
-
-void kvmnuma_vm_put(struct kvmnuma_vm *vm)
-{
-	kobject_put(&vm->kobj);
-}
-
-u64 kvmnuma_vm_memory_bytes(struct kvmnuma_vm *vm)
-{
-	struct kvm_memory_slot *slot;
-	struct kvm_memslots *slots;
-	u64 pages = 0;
-	int idx, bkt;
-
-	idx = srcu_read_lock(&vm->kvm->srcu);
-	slots = kvm_memslots(vm->kvm);
-	kvm_for_each_memslot(slot, bkt, slots) {
-		/* Guest RAM: writable slots set up by the VMM, not ROMs. */
-		if (slot->id < KVM_USER_MEM_SLOTS &&
-		    !(slot->flags & KVM_MEM_READONLY))
-			pages += slot->npages;
-	}
-	srcu_read_unlock(&vm->kvm->srcu, idx);
-	return pages << PAGE_SHIFT;
 }
 
 /* --- The scan --------------------------------------------------------- */
@@ -286,8 +252,9 @@ out_unlock:
 				      msecs_to_jiffies(scan_interval_ms));
 }
 
-int kvmnuma_registry_init(void)
+int kvmnuma_registry_init(kvmnuma_publish_fn publish)
 {
+	publish_vm = publish;
 	schedule_delayed_work(&scan_work, 0);
 	return 0;
 }

@@ -2,6 +2,8 @@
 /*
  * /sys/kernel/kvmnuma/: the interface users and kvmnumactl script against.
  * Documentation/ABI/testing/sysfs-kernel-kvmnuma describes every file.
+ * Parsing, printing and errno only: the rules are vm.c's.  The
+ * carrefour/ group is in sysfs_carrefour.c.
  */
 #define pr_fmt(fmt) "kvmnuma: " fmt
 
@@ -10,16 +12,17 @@
 #include <linux/sysfs.h>
 
 #include "../include/kvmnuma/hypercall_abi.h"
-#include "firsttouch.h"
-#include "carrefour.h"
 #include "kvmnuma.h"
 #include "moves.h"
 #include "placement.h"
+#include "ram.h"
+#include "sysfs.h"
+#include "vm.h"
 
 static struct kobject *kvmnuma_kobj;
 static struct kobject *vms_kobj;
 
-#define to_vm(k) container_of(k, struct kvmnuma_vm, kobj)
+#define to_vm(k) kvmnuma_sysfs_vm(k)
 
 /* How much of a refused value to quote in the log: one line, bounded. */
 static int quoted_len(const char *buf, size_t count)
@@ -48,7 +51,7 @@ static ssize_t vcpus_show(struct kobject *kobj, struct kobj_attribute *attr,
 static ssize_t memory_bytes_show(struct kobject *kobj,
 				 struct kobj_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%llu\n", kvmnuma_vm_memory_bytes(to_vm(kobj)));
+	return sysfs_emit(buf, "%llu\n", kvmnuma_ram_bytes(to_vm(kobj)->kvm));
 }
 
 static ssize_t policy_show(struct kobject *kobj, struct kobj_attribute *attr,
@@ -56,20 +59,6 @@ static ssize_t policy_show(struct kobject *kobj, struct kobj_attribute *attr,
 {
 	return sysfs_emit(buf, "%s\n",
 			  kvmnuma_policy_name(READ_ONCE(to_vm(kobj)->policy)));
-}
-
-/* @who names the target in the log: "VM <id>" or "default_policy". */
-static int check_policy_supported(const char *who, const char *id, int policy)
-{
-	unsigned int missing = kvmnuma_policy_mechanisms(policy) &
-			       ~KVMNUMA_MECH_SUPPORTED;
-
-	if (missing) {
-		pr_info("%s%s: policy %s is not implemented by this version\n",
-			who, id, kvmnuma_policy_name(policy));
-		return -EOPNOTSUPP;
-	}
-	return 0;
 }
 
 static ssize_t policy_store(struct kobject *kobj, struct kobj_attribute *attr,
@@ -84,51 +73,15 @@ static ssize_t policy_store(struct kobject *kobj, struct kobj_attribute *attr,
 			quoted_len(buf, count), buf);
 		return -EINVAL;
 	}
-	ret = check_policy_supported("VM ", vm->id, policy);
-	if (ret)
-		return ret;
-	/* Pages pinned for a device's DMA cannot be replaced behind it. */
-	if ((kvmnuma_policy_mechanisms(policy) & KVMNUMA_MECH_FIRST_TOUCH) &&
-	    kvm_arch_has_assigned_device(vm->kvm)) {
-		pr_info("VM %s: first-touch refused: the VM has an assigned device\n",
-			vm->id);
-		return -EBUSY;
-	}
-	if (kvmnuma_policy_mechanisms(policy) & KVMNUMA_MECH_CARREFOUR) {
-		ret = kvmnuma_cf_check_supported(vm);
-		if (ret)
-			return ret;
-	}
-	/* A huge page cannot be spread over nodes 4 KiB at a time. */
-	if ((kvmnuma_policy_mechanisms(policy) & KVMNUMA_MECH_ROUND_4K) &&
-	    kvmnuma_ram_page_shift(vm) > PAGE_SHIFT) {
-		pr_info("VM %s: round-4k refused: guest RAM is on huge pages\n",
-			vm->id);
-		return -EINVAL;
-	}
-
-	mutex_lock(&vm->policy_lock);
-	if (vm->policy != policy)
-		pr_info("VM %s: policy %s -> %s\n", vm->id,
-			kvmnuma_policy_name(vm->policy),
-			kvmnuma_policy_name(policy));
-	WRITE_ONCE(vm->policy, policy);
-	mutex_unlock(&vm->policy_lock);
-	/* Re-place for the new policy (or just cancel the old layout). */
-	kvmnuma_placement_start(vm);
-	kvmnuma_cf_update(vm);
-	return count;
+	ret = kvmnuma_vm_set_policy(vm, policy);
+	return ret ? ret : count;
 }
 
 static ssize_t nodes_show(struct kobject *kobj, struct kobj_attribute *attr,
 			  char *buf)
 {
-	struct kvmnuma_vm *vm = to_vm(kobj);
-	nodemask_t nodes;
+	nodemask_t nodes = kvmnuma_vm_nodes(to_vm(kobj));
 
-	mutex_lock(&vm->policy_lock);
-	nodes = vm->nodes;
-	mutex_unlock(&vm->policy_lock);
 	return sysfs_emit(buf, "%*pbl\n", nodemask_pr_args(&nodes));
 }
 
@@ -137,20 +90,12 @@ static ssize_t nodes_store(struct kobject *kobj, struct kobj_attribute *attr,
 {
 	struct kvmnuma_vm *vm = to_vm(kobj);
 	nodemask_t nodes;
-	bool changed;
 
-	if (nodelist_parse(buf, nodes) || nodes_empty(nodes) ||
-	    !nodes_subset(nodes, node_states[N_MEMORY])) {
+	if (nodelist_parse(buf, nodes) || kvmnuma_vm_set_nodes(vm, &nodes)) {
 		pr_info("VM %s: nodes '%.*s' refused: need a non-empty list of online nodes with memory\n",
 			vm->id, quoted_len(buf, count), buf);
 		return -EINVAL;
 	}
-	mutex_lock(&vm->policy_lock);
-	changed = !nodes_equal(nodes, vm->nodes);
-	vm->nodes = nodes;
-	mutex_unlock(&vm->policy_lock);
-	if (changed)
-		kvmnuma_placement_start(vm);
 	return count;
 }
 
@@ -158,18 +103,17 @@ static ssize_t nodes_store(struct kobject *kobj, struct kobj_attribute *attr,
 static ssize_t memslots_show(struct kobject *kobj, struct kobj_attribute *attr,
 			     char *buf)
 {
-	struct kvm *kvm = to_vm(kobj)->kvm;
-	struct kvm_memory_slot *slot;
-	int idx, bkt, len = 0;
+	struct kvmnuma_ram ram;
+	unsigned int i;
+	int len = 0;
 
-	idx = srcu_read_lock(&kvm->srcu);
-	kvm_for_each_memslot(slot, bkt, kvm_memslots(kvm))
-		if (slot->id < KVM_USER_MEM_SLOTS &&
-		    !(slot->flags & KVM_MEM_READONLY))
-			len += sysfs_emit_at(buf, len, "%llu %lu 0x%lx\n",
-					     slot->base_gfn, slot->npages,
-					     slot->userspace_addr);
-	srcu_read_unlock(&kvm->srcu, idx);
+	if (kvmnuma_ram_snapshot(to_vm(kobj)->kvm, &ram))
+		return -ENOMEM;
+	for (i = 0; i < ram.nr_slots; i++)
+		len += sysfs_emit_at(buf, len, "%llu %llu 0x%lx\n",
+				     ram.slots[i].base_gfn, ram.slots[i].npages,
+				     ram.slots[i].hva);
+	kvmnuma_ram_release(&ram);
 	return len;
 }
 
@@ -255,7 +199,7 @@ static const struct attribute_group vm_stats_group = {
 static ssize_t state_show(struct kobject *kobj, struct kobj_attribute *attr,
 			  char *buf)
 {
-	return sysfs_emit(buf, "%s\n", kvmnuma_placement_state(to_vm(kobj)));
+	return sysfs_emit(buf, "%s\n", kvmnuma_placement_state_name(to_vm(kobj)));
 }
 
 static ssize_t granularity_show(struct kobject *kobj,
@@ -314,21 +258,16 @@ static const struct attribute_group *vm_groups[] = {
 	&vm_group,
 	&vm_stats_group,
 	&vm_placement_group,
-	&kvmnuma_cf_group,
+	&kvmnuma_sysfs_carrefour_group,
 	NULL,
 };
 
 static void vm_release(struct kobject *kobj)
 {
-	struct kvmnuma_vm *vm = to_vm(kobj);
-
-	kvmnuma_ft_vm_free(vm);
-	if (vm->kvm)
-		kvm_put_kvm(vm->kvm);
-	kfree(vm);
+	kvmnuma_vm_release(to_vm(kobj));
 }
 
-const struct kobj_type kvmnuma_vm_ktype = {
+static const struct kobj_type vm_ktype = {
 	.release = vm_release,
 	.sysfs_ops = &kobj_sysfs_ops,
 	.default_groups = vm_groups,
@@ -336,7 +275,7 @@ const struct kobj_type kvmnuma_vm_ktype = {
 
 int kvmnuma_sysfs_add_vm(struct kvmnuma_vm *vm)
 {
-	return kobject_init_and_add(&vm->kobj, &kvmnuma_vm_ktype, vms_kobj,
+	return kobject_init_and_add(&vm->kobj, &vm_ktype, vms_kobj,
 				    "%s", vm->id);
 }
 
@@ -352,7 +291,7 @@ static ssize_t default_policy_show(struct kobject *kobj,
 				   struct kobj_attribute *attr, char *buf)
 {
 	return sysfs_emit(buf, "%s\n",
-			  kvmnuma_policy_name(READ_ONCE(kvmnuma_default_policy)));
+			  kvmnuma_policy_name(kvmnuma_vm_default_policy()));
 }
 
 static ssize_t default_policy_store(struct kobject *kobj,
@@ -367,11 +306,8 @@ static ssize_t default_policy_store(struct kobject *kobj,
 			quoted_len(buf, count), buf);
 		return -EINVAL;
 	}
-	ret = check_policy_supported("default_policy", "", policy);
-	if (ret)
-		return ret;
-	WRITE_ONCE(kvmnuma_default_policy, policy);
-	return count;
+	ret = kvmnuma_vm_set_default_policy(policy);
+	return ret ? ret : count;
 }
 
 static ssize_t daemon_connected_show(struct kobject *kobj,

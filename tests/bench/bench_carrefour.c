@@ -37,9 +37,9 @@ int main(void)
 	for (unsigned int k = 0; k < 3; k++) {
 		u32 n = sizes[k];
 		struct kvmnuma_cf_sample *s = malloc(n * sizeof(*s));
-		size_t size = kvmnuma_cf_state_size(&params);
+		size_t size = kvmnuma_cf_engine_size(&params);
 		void *mem = aligned_alloc(64, (size + 63) & ~63UL);
-		struct kvmnuma_cf_engine *e = kvmnuma_cf_init(mem, size, &params, 42);
+		struct kvmnuma_cf_engine *e = kvmnuma_cf_engine_init(mem, size, &params, 42);
 		struct kvmnuma_cf_round round = {
 			.nr_nodes = NODES, .period_us = 1000000,
 			.dram_accesses = 100000000, .page_node = home,
@@ -59,9 +59,9 @@ int main(void)
 			s[i].flags = (r >> 12) & 1;
 		}
 		t0 = now_ns();
-		kvmnuma_cf_add_samples(e, s, n);
+		kvmnuma_cf_engine_add_samples(e, s, n);
 		t1 = now_ns();
-		orders = kvmnuma_cf_decide(e, &round, out, 1 << 16, &st);
+		orders = kvmnuma_cf_engine_decide(e, &round, out, 1 << 16, &st);
 		t2 = now_ns();
 		printf("metric engine_ns_per_sample_%u %.1f\n", n, (t1 - t0) / n);
 		printf("metric engine_round_us_%u %.0f\n", n, (t2 - t1) / 1000);

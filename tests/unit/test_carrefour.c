@@ -41,11 +41,11 @@ static struct kvmnuma_cf_engine *engine_with(void *mem,
 					     const struct kvmnuma_cf_params *p,
 					     u64 seed)
 {
-	size_t size = kvmnuma_cf_state_size(p);
+	size_t size = kvmnuma_cf_engine_size(p);
 	struct kvmnuma_cf_engine *e;
 
 	assert_true(size && size <= sizeof(mem_a));
-	e = kvmnuma_cf_init(mem, size, p, seed);
+	e = kvmnuma_cf_engine_init(mem, size, p, seed);
 	assert_non_null(e);
 	return e;
 }
@@ -59,7 +59,7 @@ static struct kvmnuma_cf_engine *engine(u64 seed)
 
 static void flush(struct kvmnuma_cf_engine *e)
 {
-	kvmnuma_cf_add_samples(e, buf, nbuf);
+	kvmnuma_cf_engine_add_samples(e, buf, nbuf);
 	nbuf = 0;
 }
 
@@ -95,7 +95,7 @@ static int decide_cap(struct kvmnuma_cf_engine *e, unsigned int nr_nodes,
 	};
 
 	flush(e);
-	return kvmnuma_cf_decide(e, &r, out, cap, &st);
+	return kvmnuma_cf_engine_decide(e, &r, out, cap, &st);
 }
 
 static int decide(struct kvmnuma_cf_engine *e, unsigned int nr_nodes)
@@ -111,7 +111,7 @@ static void apply(struct kvmnuma_cf_engine *e, int n)
 	for (i = 0; i < n; i++) {
 		assert_int_equal(home_of[out[i].gfn], out[i].from);
 		home_of[out[i].gfn] = out[i].to;
-		kvmnuma_cf_moved(e, out[i].gfn, out[i].to, true);
+		kvmnuma_cf_engine_moved(e, out[i].gfn, out[i].to, true);
 	}
 }
 
@@ -401,7 +401,7 @@ static void failed_move_cools(void **state)
 	assert_int_equal(decide(e, 2), 100);
 	for (round = 1; round <= 4; round++) {
 		if (round == 3)
-			kvmnuma_cf_moved(e, 5, 1, false);
+			kvmnuma_cf_engine_moved(e, 5, 1, false);
 		phase(e, 1);	/* nothing moved */
 		assert_int_equal(decide(e, 2), 0);
 	}
@@ -417,7 +417,7 @@ static void failed_move_cools(void **state)
 	assert_int_equal(out[0].to, 1);
 }
 
-/* Without a page_node callback, homes come from kvmnuma_cf_moved() only. */
+/* Without a page_node callback, homes come from kvmnuma_cf_engine_moved() only. */
 static void feedback_sets_home(void **state)
 {
 	struct kvmnuma_cf_params p = KVMNUMA_CF_PARAMS_DEFAULT;
@@ -428,15 +428,15 @@ static void feedback_sets_home(void **state)
 	e = engine_with(mem_a, &p, 1);
 	sample(e, 42, 1, 20);
 	flush(e);
-	assert_int_equal(kvmnuma_cf_decide(e, &r, out, NR_OUT, &st), 0);
+	assert_int_equal(kvmnuma_cf_engine_decide(e, &r, out, NR_OUT, &st), 0);
 	assert_int_equal(st.unknown_home, 20);
 	assert_int_equal(st.hot_pages, 0);
 	assert_false(st.gate);		/* nothing known: stay idle */
 
-	kvmnuma_cf_moved(e, 42, 0, true);
+	kvmnuma_cf_engine_moved(e, 42, 0, true);
 	sample(e, 42, 1, 20);
 	flush(e);
-	assert_int_equal(kvmnuma_cf_decide(e, &r, out, NR_OUT, &st), 1);
+	assert_int_equal(kvmnuma_cf_engine_decide(e, &r, out, NR_OUT, &st), 1);
 	assert_int_equal(out[0].gfn, 42);
 	assert_int_equal(out[0].from, 0);
 	assert_int_equal(out[0].to, 1);
@@ -460,7 +460,7 @@ static void gate_threshold(void **state)
 		sample(e, g, 1, 2);
 	flush(e);
 	r.period_us = 262145;
-	assert_int_equal(kvmnuma_cf_decide(e, &r, out, NR_OUT, &st), 0);
+	assert_int_equal(kvmnuma_cf_engine_decide(e, &r, out, NR_OUT, &st), 0);
 	assert_int_equal(st.samples, 200);
 	assert_int_equal(st.maptu, 49);
 	assert_false(st.gate);
@@ -472,7 +472,7 @@ static void gate_threshold(void **state)
 		sample(e, g, 1, 2);
 	flush(e);
 	r.period_us = 262144;
-	assert_int_equal(kvmnuma_cf_decide(e, &r, out, NR_OUT, &st), 100);
+	assert_int_equal(kvmnuma_cf_engine_decide(e, &r, out, NR_OUT, &st), 100);
 	assert_int_equal(st.maptu, 50);
 	assert_true(st.gate);
 }
@@ -490,7 +490,7 @@ static void gate_off_few_samples(void **state)
 	for (g = 0; g < 300; g++)
 		sample(e, g, 1, 2);	/* 600 samples < 763 */
 	flush(e);
-	assert_int_equal(kvmnuma_cf_decide(e, &r, out, NR_OUT, &st), 0);
+	assert_int_equal(kvmnuma_cf_engine_decide(e, &r, out, NR_OUT, &st), 0);
 	assert_false(st.gate);
 	assert_int_equal(st.maptu, 600ULL * 65536 / 1000000);
 
@@ -498,7 +498,7 @@ static void gate_off_few_samples(void **state)
 		sample(e, g, 1, 2);
 	flush(e);
 	r.dram_accesses = 50000000;	/* counted: 50 per microsecond */
-	assert_int_equal(kvmnuma_cf_decide(e, &r, out, NR_OUT, &st), 300);
+	assert_int_equal(kvmnuma_cf_engine_decide(e, &r, out, NR_OUT, &st), 300);
 	assert_int_equal(st.maptu, 50);
 }
 
@@ -520,7 +520,7 @@ static void tracked_pages_cap(void **state)
 	place(0, 1000, 1);
 	for (g = 0; g < 150; g++)
 		sample(e, g, 1, 1);
-	accepted = kvmnuma_cf_add_samples(e, buf, nbuf);
+	accepted = kvmnuma_cf_engine_add_samples(e, buf, nbuf);
 	nbuf = 0;
 	assert_int_equal(accepted, 100);
 	assert_int_equal(decide(e, 2), 0);
@@ -577,7 +577,7 @@ static void adaptive_sampling(void **state)
 	p.max_tracked_pages_cheap = 40;
 	p.cooldown_periods = 0;
 	e = engine_with(mem_a, &p, 1);
-	assert_int_equal(kvmnuma_cf_sample_period(e), 65536);
+	assert_int_equal(kvmnuma_cf_engine_sample_period(e), 65536);
 	place(0, 100, 0);
 	place(100, 100, 1);
 
@@ -586,7 +586,7 @@ static void adaptive_sampling(void **state)
 	assert_int_equal(decide(e, 2), 10);
 	assert_true(st.next_accurate);
 	assert_int_equal(st.next_sample_period, 65536);
-	assert_int_equal(kvmnuma_cf_sample_period(e), 65536);
+	assert_int_equal(kvmnuma_cf_engine_sample_period(e), 65536);
 
 	place(0, 100, 0);
 	for (g = 0; g < 9; g++)
@@ -594,7 +594,7 @@ static void adaptive_sampling(void **state)
 	assert_int_equal(decide(e, 2), 9);
 	assert_false(st.next_accurate);
 	assert_int_equal(st.next_sample_period, 262144);
-	assert_int_equal(kvmnuma_cf_sample_period(e), 262144);
+	assert_int_equal(kvmnuma_cf_engine_sample_period(e), 262144);
 
 	/* Cheap period: 40 pages tracked; 40 migrate, 10 orders: accurate. */
 	place(0, 100, 0);
@@ -722,30 +722,30 @@ static void bad_inputs(void **state)
 		{ .gfn = 1, .node = 0 },
 	};
 	struct kvmnuma_cf_engine *e;
-	size_t size = kvmnuma_cf_state_size(&p);
+	size_t size = kvmnuma_cf_engine_size(&p);
 
-	assert_null(kvmnuma_cf_init(mem_a, size - 1, &p, 0));
-	assert_null(kvmnuma_cf_init((u8 *)mem_a + 4, size, &p, 0));
+	assert_null(kvmnuma_cf_engine_init(mem_a, size - 1, &p, 0));
+	assert_null(kvmnuma_cf_engine_init((u8 *)mem_a + 4, size, &p, 0));
 	p.max_tracked_pages_cheap = p.max_tracked_pages + 1;
-	assert_int_equal(kvmnuma_cf_state_size(&p), 0);
-	assert_null(kvmnuma_cf_init(mem_a, sizeof(mem_a), &p, 0));
+	assert_int_equal(kvmnuma_cf_engine_size(&p), 0);
+	assert_null(kvmnuma_cf_engine_init(mem_a, sizeof(mem_a), &p, 0));
 	p.max_tracked_pages_cheap = 0;
 	p.max_tracked_pages = 0;
-	assert_int_equal(kvmnuma_cf_state_size(&p), 0);
+	assert_int_equal(kvmnuma_cf_engine_size(&p), 0);
 
 	e = engine(0);
-	assert_int_equal(kvmnuma_cf_add_samples(e, s, 3), 2);
-	assert_int_equal(kvmnuma_cf_decide(e, &r, out, NR_OUT, &st), -EINVAL);
+	assert_int_equal(kvmnuma_cf_engine_add_samples(e, s, 3), 2);
+	assert_int_equal(kvmnuma_cf_engine_decide(e, &r, out, NR_OUT, &st), -EINVAL);
 	r.nr_nodes = KVMNUMA_CF_MAX_NODES + 1;
-	assert_int_equal(kvmnuma_cf_decide(e, &r, out, NR_OUT, &st), -EINVAL);
+	assert_int_equal(kvmnuma_cf_engine_decide(e, &r, out, NR_OUT, &st), -EINVAL);
 	r.nr_nodes = 2;
 	r.period_us = 0;
-	assert_int_equal(kvmnuma_cf_decide(e, &r, out, NR_OUT, &st), -EINVAL);
+	assert_int_equal(kvmnuma_cf_engine_decide(e, &r, out, NR_OUT, &st), -EINVAL);
 	/* The period stayed open: a valid round still sees its samples. */
 	r.period_us = 1000;
 	r.page_node = page_node;
 	home_of[1] = 0;
-	assert_int_equal(kvmnuma_cf_decide(e, &r, out, NR_OUT, &st), 0);
+	assert_int_equal(kvmnuma_cf_engine_decide(e, &r, out, NR_OUT, &st), 0);
 	assert_int_equal(st.samples, 3);
 	assert_int_equal(st.write_samples, 1);
 	assert_int_equal(st.invalid, 2);	/* node 8; node 3 of 2 */

@@ -30,9 +30,9 @@
  * for CR3 when EPT is on (read lazily).  Only 4-level long-mode guests are
  * walked (EFER.LMA set, CR4.LA57 clear).
  *
- * The drain work (every ibs_drain_ms) empties the rings, finds the VM
- * (unknown VMs are skipped), turns each sample into a guest frame and
- * gives it to kvmnuma_cf_add_sample():
+ * The drain work (every ibs_drain_ms) empties the rings, finds the VM's
+ * sampling among those IBS serves (samples of other VMs are skipped),
+ * turns each sample into a guest frame and adds it to that VM's ring:
  *  - through the physical address, taken as a host physical address (the
  *    translation IBS reports under nested paging): pfn -> folio; a shmem
  *    or memfd folio's index is its offset in the file, matched against
@@ -52,22 +52,15 @@
 #include <linux/kvm_host.h>
 #include <linux/memory_hotplug.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/perf_event.h>
 #include <linux/sched/mm.h>
-#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
 #include "../common/carrefour.h"
-#include "carrefour.h"
-#include "ibs.h"
-#include "kvmnuma.h"
-#include "placement.h"
-
-static char *cf_sampler = "auto";
-module_param(cf_sampler, charp, 0444);
-MODULE_PARM_DESC(cf_sampler,
-		 "Carrefour sampler: auto (ibs if the ibs_op PMU exists), ibs or software");
+#include "ram.h"
+#include "sampler.h"
 
 static int ibs_op_type = -1;
 module_param(ibs_op_type, int, 0444);
@@ -126,8 +119,6 @@ struct ibs_ring {
 	struct ibs_rec rec[RING_SIZE];
 };
 
-enum { SAMPLER_SOFTWARE, SAMPLER_IBS };
-static int sampler;
 static int ibs_type = -1;
 
 static DEFINE_PER_CPU(struct ibs_ring *, ibs_rings);
@@ -140,22 +131,25 @@ static bool ibs_running;
 static int ibs_hp_state;
 static struct ibs_rec *ibs_batch;	/* drain work's copy of one ring */
 
+/*
+ * The VMs IBS samples for (struct ibs_vm).  The drain work holds vms_lock
+ * while it uses one, so a VM's sampling is gone from the drain once
+ * ibs_put() has unlinked it.
+ */
+static LIST_HEAD(ibs_vms);
+static DEFINE_MUTEX(vms_lock);
+
+struct ibs_vm {
+	struct list_head list;
+	struct kvmnuma_sampling *s;
+};
+
 static atomic_t nr_events;
 static atomic64_t event_failures, resolved_phys, resolved_walk, unresolved,
 		  unknown_vm, rejected, walk_failures;
 
 static void drain_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(drain_work, drain_fn);
-
-bool kvmnuma_ibs_selected(void)
-{
-	return sampler == SAMPLER_IBS;
-}
-
-u64 kvmnuma_ibs_period(void)
-{
-	return ibs_period;
-}
 
 /* --- NMI side ---------------------------------------------------------- */
 
@@ -217,24 +211,8 @@ static void ibs_overflow(struct perf_event *event,
 struct vm_ctx {
 	struct kvm *kvm;
 	struct mm_struct *mm;
-	struct kvmnuma_ram_slot *slots;
-	unsigned int nr_slots;
+	struct kvmnuma_ram ram;
 };
-
-static bool hva_to_gfn(const struct vm_ctx *ctx, unsigned long hva, u64 *gfn)
-{
-	unsigned int i;
-
-	for (i = 0; i < ctx->nr_slots; i++) {
-		const struct kvmnuma_ram_slot *s = &ctx->slots[i];
-
-		if (hva >= s->hva && (hva - s->hva) >> PAGE_SHIFT < s->npages) {
-			*gfn = s->base_gfn + ((hva - s->hva) >> PAGE_SHIFT);
-			return true;
-		}
-	}
-	return false;
-}
 
 /* File page @idx of @mapping as guest frame; caller holds mmap_lock. */
 static bool file_index_to_gfn(const struct vm_ctx *ctx,
@@ -243,8 +221,8 @@ static bool file_index_to_gfn(const struct vm_ctx *ctx,
 {
 	unsigned int i;
 
-	for (i = 0; i < ctx->nr_slots; i++) {
-		const struct kvmnuma_ram_slot *s = &ctx->slots[i];
+	for (i = 0; i < ctx->ram.nr_slots; i++) {
+		const struct kvmnuma_ram_slot *s = &ctx->ram.slots[i];
 		struct vm_area_struct *vma = vma_lookup(ctx->mm, s->hva);
 		pgoff_t first;
 
@@ -280,7 +258,7 @@ static bool phys_to_gfn(const struct vm_ctx *ctx, u64 phys, u64 *gfn)
 	idx = folio->index + (pfn - folio_pfn(folio));
 	if (folio_test_anon(folio)) {
 		hva = idx << PAGE_SHIFT;
-		found = hva_to_gfn(ctx, hva, gfn);
+		found = kvmnuma_ram_hva_to_gfn(&ctx->ram, hva, gfn);
 	} else {
 		mapping = READ_ONCE(folio->mapping);
 		if (mapping)
@@ -291,7 +269,7 @@ out:
 	if (!found)
 		return false;
 	/* The guess must be QEMU's page at that address, already there. */
-	if (kvmnuma_gup_remote(ctx->mm, hva, 1, FOLL_NOFAULT, &check) != 1)
+	if (kvmnuma_ram_gup_remote(ctx->mm, hva, 1, FOLL_NOFAULT, &check) != 1)
 		return false;
 	found = page_to_pfn(check) == pfn;
 	put_page(check);
@@ -328,27 +306,34 @@ static bool walk_guest(struct kvm *kvm, u64 cr3, u64 lin, u64 *gfn)
 	return true;
 }
 
-/* Feeds the samples of @kvm among @b[0..n) to its VM; clears their kvm. */
+/* Caller holds vms_lock. */
+static struct kvmnuma_sampling *find_sampling_locked(struct kvm *kvm)
+{
+	struct ibs_vm *v;
+
+	list_for_each_entry(v, &ibs_vms, list)
+		if (v->s->kvm == kvm)
+			return v->s;
+	return NULL;
+}
+
+/*
+ * Feeds the samples of b[0].kvm among @b[0..n) to its VM's sampling;
+ * clears their kvm.  Caller holds vms_lock.
+ */
 static void process_vm(struct ibs_rec *b, u32 n)
 {
 	struct vm_ctx ctx = { .kvm = b[0].kvm };
-	struct kvmnuma_vm *vm;
-	u64 total = 0, lost = 0;
+	struct kvmnuma_sampling *s;
 	bool walk = false;
+	u64 lost = 0;
 	u32 i;
 	int idx;
 
-	rcu_read_lock();
-	vm = kvmnuma_vm_lookup_rcu(ctx.kvm);
-	/* Still listed: the registry's reference keeps vm alive. */
-	if (vm)
-		kobject_get(&vm->kobj);
-	rcu_read_unlock();
-	if (vm && READ_ONCE(vm->cf)) {
-		ctx.slots = kvmnuma_ram_snapshot(ctx.kvm, &ctx.nr_slots, &total);
+	s = find_sampling_locked(ctx.kvm);
+	if (s && !kvmnuma_ram_snapshot(ctx.kvm, &ctx.ram))
 		ctx.mm = ctx.kvm->mm;
-	}
-	if (!ctx.slots || !mmget_not_zero(ctx.mm)) {
+	if (!ctx.mm || !mmget_not_zero(ctx.mm)) {
 		for (i = 0; i < n; i++)
 			if (b[i].kvm == ctx.kvm) {
 				b[i].kvm = NULL;
@@ -396,15 +381,13 @@ static void process_vm(struct ibs_rec *b, u32 n)
 		b[i].kvm = NULL;
 		if (!(b[i].flags & REC_GFN))
 			atomic64_inc(&unresolved);
-		else if (kvmnuma_cf_add_sample(vm, b[i].gfn, b[i].vcpu_id,
-					       b[i].node,
-					       b[i].flags & KVMNUMA_CF_WRITE))
+		else if (kvmnuma_sampling_add(s, b[i].gfn, b[i].vcpu_id,
+					      b[i].node,
+					      b[i].flags & KVMNUMA_CF_WRITE))
 			atomic64_inc(&rejected);
 	}
 out:
-	kvfree(ctx.slots);
-	if (vm)
-		kvmnuma_vm_put(vm);
+	kvmnuma_ram_release(&ctx.ram);
 }
 
 /* Moves what @ring holds into ibs_batch; returns how many. */
@@ -432,9 +415,11 @@ static void drain_fn(struct work_struct *work)
 		if (!ring)
 			continue;
 		n = drain_ring(ring);
+		mutex_lock(&vms_lock);
 		for (i = 0; i < n; i++)
 			if (ibs_batch[i].kvm)
 				process_vm(ibs_batch + i, n - i);
+		mutex_unlock(&vms_lock);
 		cond_resched();
 	}
 	if (READ_ONCE(ibs_running))
@@ -562,23 +547,42 @@ nomem:
 	return -ENOMEM;
 }
 
-int kvmnuma_ibs_get(void)
+/* One more VM samples with IBS: the first creates the per-CPU events. */
+static int ibs_get(struct kvmnuma_sampling *s)
 {
+	struct ibs_vm *v = kzalloc(sizeof(*v), GFP_KERNEL_ACCOUNT);
 	int ret = 0;
 
-	if (!kvmnuma_ibs_selected())
-		return -ENODEV;
+	if (!v)
+		return -ENOMEM;
 	mutex_lock(&ibs_lock);
 	if (!ibs_users)
 		ret = ibs_start();
 	if (!ret)
 		ibs_users++;
 	mutex_unlock(&ibs_lock);
-	return ret;
+	if (ret) {
+		kfree(v);
+		return ret;
+	}
+	v->s = s;
+	s->priv = v;
+	mutex_lock(&vms_lock);
+	list_add_tail(&v->list, &ibs_vms);
+	mutex_unlock(&vms_lock);
+	return 0;
 }
 
-void kvmnuma_ibs_put(void)
+static void ibs_put(struct kvmnuma_sampling *s)
 {
+	struct ibs_vm *v = s->priv;
+
+	mutex_lock(&vms_lock);
+	list_del(&v->list);
+	mutex_unlock(&vms_lock);
+	kfree(v);
+	s->priv = NULL;
+
 	mutex_lock(&ibs_lock);
 	if (!WARN_ON_ONCE(!ibs_users) && !--ibs_users) {
 		ibs_stop();
@@ -587,35 +591,55 @@ void kvmnuma_ibs_put(void)
 	mutex_unlock(&ibs_lock);
 }
 
-void kvmnuma_ibs_show(struct seq_file *m)
+/* IBS samples any guest RAM. */
+static bool ibs_supports(struct kvm *kvm)
 {
-	u64 samples = 0, dropped = 0, not_guest = 0, not_mem = 0;
+	return true;
+}
+
+/* An IBS sample stands for one op in ibs_period. */
+static u64 ibs_estimate(u32 nr, u64 period_us, u32 maptu_min)
+{
+	return (u64)nr * ibs_period;
+}
+
+const struct kvmnuma_sampler_ops kvmnuma_ibs_sampler = {
+	.name = "ibs",
+	.sees_page_once = false,
+	.supports = ibs_supports,
+	.get = ibs_get,
+	.put = ibs_put,
+	.estimate = ibs_estimate,
+};
+
+void kvmnuma_ibs_counters(struct kvmnuma_ibs_counters *c)
+{
 	unsigned int cpu;
 
+	memset(c, 0, sizeof(*c));
 	mutex_lock(&ibs_lock);
 	for_each_possible_cpu(cpu) {
 		struct ibs_ring *ring = per_cpu(ibs_rings, cpu);
 
 		if (!ring)
 			continue;
-		samples += READ_ONCE(ring->samples);
-		dropped += READ_ONCE(ring->dropped);
-		not_guest += READ_ONCE(ring->not_guest);
-		not_mem += READ_ONCE(ring->not_mem);
+		c->samples += READ_ONCE(ring->samples);
+		c->dropped += READ_ONCE(ring->dropped);
+		c->not_guest += READ_ONCE(ring->not_guest);
+		c->not_mem += READ_ONCE(ring->not_mem);
 	}
-	seq_printf(m, "sampler %s\nibs_op_type %d\nperiod %u\nusers %u\nevents %d\n",
-		   kvmnuma_ibs_selected() ? "ibs" : "software", ibs_type,
-		   ibs_period, ibs_users, atomic_read(&nr_events));
+	c->ibs_op_type = ibs_type;
+	c->period = ibs_period;
+	c->users = ibs_users;
+	c->events = atomic_read(&nr_events);
 	mutex_unlock(&ibs_lock);
-	/* Per-CPU counts restart with every start; the others do not. */
-	seq_printf(m, "samples %llu\ndropped %llu\nnot_guest %llu\nnot_mem %llu\n",
-		   samples, dropped, not_guest, not_mem);
-	seq_printf(m, "resolved_phys %lld\nresolved_walk %lld\nwalk_failures %lld\n"
-		   "unresolved %lld\nunknown_vm %lld\nrejected %lld\nevent_failures %lld\n",
-		   atomic64_read(&resolved_phys), atomic64_read(&resolved_walk),
-		   atomic64_read(&walk_failures), atomic64_read(&unresolved),
-		   atomic64_read(&unknown_vm), atomic64_read(&rejected),
-		   atomic64_read(&event_failures));
+	c->resolved_phys = atomic64_read(&resolved_phys);
+	c->resolved_walk = atomic64_read(&resolved_walk);
+	c->walk_failures = atomic64_read(&walk_failures);
+	c->unresolved = atomic64_read(&unresolved);
+	c->unknown_vm = atomic64_read(&unknown_vm);
+	c->rejected = atomic64_read(&rejected);
+	c->event_failures = atomic64_read(&event_failures);
 }
 
 /* --- Module init ------------------------------------------------------ */
@@ -639,32 +663,22 @@ static int read_ibs_op_type(void)
 	return type;
 }
 
-int kvmnuma_ibs_init(void)
+int kvmnuma_ibs_probe(int mode)
 {
-	bool want_ibs = sysfs_streq(cf_sampler, "ibs");
-
-	if (!want_ibs && !sysfs_streq(cf_sampler, "auto") &&
-	    !sysfs_streq(cf_sampler, "software")) {
-		pr_err("cf_sampler=%s: expected auto, ibs or software\n",
-		       cf_sampler);
-		return -EINVAL;
-	}
 	if (!ibs_period || ibs_period & 0xf) {
 		pr_err("ibs_period=%u: must be a non-zero multiple of 16\n",
 		       ibs_period);
 		return -EINVAL;
 	}
-	sampler = SAMPLER_SOFTWARE;
-	if (sysfs_streq(cf_sampler, "software"))
+	if (mode == KVMNUMA_IBS_OFF)
 		return 0;
 	ibs_type = ibs_op_type >= 0 ? ibs_op_type : read_ibs_op_type();
 	if (ibs_type >= 0) {
-		sampler = SAMPLER_IBS;
 		pr_info("Carrefour sampler: IBS (ibs_op type %d)\n", ibs_type);
-		return 0;
+		return 1;
 	}
 	ibs_type = -1;
-	if (want_ibs) {
+	if (mode == KVMNUMA_IBS_REQUIRED) {
 		pr_err("cf_sampler=ibs: no ibs_op PMU (%s), give ibs_op_type\n",
 		       IBS_OP_TYPE_PATH);
 		return -ENODEV;

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kinds of memory behind guest RAM and how each is given back:
+ *
+ *  - private anonymous RAM: unmapped and freed like MADV_DONTNEED;
+ *  - shared file RAM (memfd/shmem, hugetlbfs): a hole is punched in the
+ *    file, which also unmaps it from every process; hugetlbfs only drops
+ *    whole huge pages;
+ *  - a private file mapping: left alone (discarding would expose the
+ *    file's data).
+ *
+ * Every kind is populated the same way: a page is allocated on the node
+ * of the CPU that faults it in.
+ */
+#define pr_fmt(fmt) "kvmnuma: " fmt
+
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/hugetlb.h>
+#include <linux/kvm_host.h>
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+
+#include "backing.h"
+#include "ram.h"
+
+static void anon_discard(struct vm_area_struct *vma, unsigned long start,
+			 unsigned long end, struct kvmnuma_punch *punch,
+			 struct kvmnuma_discard_result *res)
+{
+	punch->file = NULL;
+	kvmnuma_ram_zap(vma, start, end);
+	res->discarded += (end - start) >> PAGE_SHIFT;
+}
+
+/* A private file mapping: discarding would expose the file's data. */
+static void keep_discard(struct vm_area_struct *vma, unsigned long start,
+			 unsigned long end, struct kvmnuma_punch *punch,
+			 struct kvmnuma_discard_result *res)
+{
+	punch->file = NULL;
+	res->not_discardable += (end - start) >> PAGE_SHIFT;
+}
+
+/*
+ * Queues a punch of [start, end) of a shared file mapping.  hugetlbfs can
+ * only drop whole huge pages: the partial ones at either end are counted
+ * as not discardable.
+ */
+static void file_discard(struct vm_area_struct *vma, unsigned long start,
+			 unsigned long end, struct kvmnuma_punch *punch,
+			 struct kvmnuma_discard_result *res)
+{
+	unsigned long page_size = vma_kernel_pagesize(vma);
+	unsigned long first = ALIGN(start, page_size);
+	unsigned long last = ALIGN_DOWN(end, page_size);
+
+	if (first >= last) {
+		res->not_discardable += (end - start) >> PAGE_SHIFT;
+		punch->file = NULL;
+		return;
+	}
+	res->not_discardable += ((first - start) + (end - last)) >> PAGE_SHIFT;
+	punch->file = get_file(vma->vm_file);
+	punch->offset = ((loff_t)vma->vm_pgoff << PAGE_SHIFT) +
+			(first - vma->vm_start);
+	punch->len = last - first;
+}
+
+static long fault_in(struct mm_struct *mm, unsigned long hva, unsigned long n,
+		     struct page **pages)
+{
+	return kvmnuma_ram_gup_remote(mm, hva, n, FOLL_WRITE, pages);
+}
+
+static const struct kvmnuma_backing_ops anon_ops = {
+	.name = "anonymous",
+	.unmap_keeps_data = false,
+	.discard = anon_discard,
+	.populate = fault_in,
+};
+
+static const struct kvmnuma_backing_ops shmem_ops = {
+	.name = "memfd",
+	.unmap_keeps_data = true,
+	.discard = file_discard,
+	.populate = fault_in,
+};
+
+static const struct kvmnuma_backing_ops hugetlbfs_ops = {
+	.name = "hugetlbfs",
+	.unmap_keeps_data = false,
+	.discard = file_discard,
+	.populate = fault_in,
+};
+
+static const struct kvmnuma_backing_ops private_file_ops = {
+	.name = "private-file",
+	.unmap_keeps_data = false,
+	.discard = keep_discard,
+	.populate = fault_in,
+};
+
+const struct kvmnuma_backing_ops *kvmnuma_backing_of(struct vm_area_struct *vma)
+{
+	if (vma_is_anonymous(vma))
+		return &anon_ops;
+	if (!vma->vm_file || !(vma->vm_flags & VM_SHARED))
+		return &private_file_ops;
+	return is_vm_hugetlb_page(vma) ? &hugetlbfs_ops : &shmem_ops;
+}
+
+struct vm_area_struct *kvmnuma_backing_vma(struct mm_struct *mm,
+					   unsigned long hva,
+					   const struct kvmnuma_backing_ops **kind)
+{
+	struct vm_area_struct *vma = find_vma(mm, hva);
+
+	if (!vma || vma->vm_start > hva)
+		return NULL;
+	*kind = kvmnuma_backing_of(vma);
+	return vma;
+}
+
+const struct kvmnuma_backing_ops *kvmnuma_backing_of_ram(struct kvm *kvm,
+							 unsigned int *page_shift)
+{
+	const struct kvmnuma_backing_ops *ops = NULL;
+	struct mm_struct *mm = kvm->mm;
+	struct vm_area_struct *vma;
+	struct kvmnuma_ram ram;
+	unsigned long hva = 0;
+
+	*page_shift = PAGE_SHIFT;
+	if (kvmnuma_ram_snapshot(kvm, &ram))
+		return NULL;
+	if (ram.nr_slots)
+		hva = ram.slots[0].hva;
+	kvmnuma_ram_release(&ram);
+	if (!hva || !mmget_not_zero(mm))
+		return NULL;
+	mmap_read_lock(mm);
+	vma = kvmnuma_backing_vma(mm, hva, &ops);
+	if (vma)
+		*page_shift = ilog2(vma_kernel_pagesize(vma));
+	mmap_read_unlock(mm);
+	mmput(mm);
+	return ops;
+}

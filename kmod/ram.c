@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest RAM as QEMU maps it.  Every kvmnuma mechanism reads the memslots
+ * through kvmnuma_ram_snapshot() or kvmnuma_ram_slot_is_ram(), so that
+ * "what is guest RAM" has one answer.
+ */
+#define pr_fmt(fmt) "kvmnuma: " fmt
+
+#include <linux/kvm_host.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/version.h>
+
+#include "ram.h"
+
+bool kvmnuma_ram_slot_is_ram(const struct kvm_memory_slot *slot)
+{
+	return slot->id < KVM_USER_MEM_SLOTS &&
+	       !(slot->flags & KVM_MEM_READONLY);
+}
+
+/*
+ * Read-only slots (ROMs, and the BIOS area below 1 MiB QEMU maps
+ * read-only) are left out: they are not RAM the guest uses, and their
+ * pages, written by QEMU at start, would otherwise wait for kvmnumad.
+ */
+int kvmnuma_ram_snapshot(struct kvm *kvm, struct kvmnuma_ram *ram)
+{
+	struct kvm_memory_slot *slot;
+	unsigned int n = 0, max = 0;
+	int idx, bkt;
+
+	ram->total_pages = 0;
+	idx = srcu_read_lock(&kvm->srcu);
+	kvm_for_each_memslot(slot, bkt, kvm_memslots(kvm))
+		max++;
+	ram->slots = kvmalloc_array(max ?: 1, sizeof(*ram->slots), GFP_KERNEL);
+	if (ram->slots) {
+		kvm_for_each_memslot(slot, bkt, kvm_memslots(kvm)) {
+			if (!kvmnuma_ram_slot_is_ram(slot) || n == max)
+				continue;
+			ram->slots[n].base_gfn = slot->base_gfn;
+			ram->slots[n].npages = slot->npages;
+			ram->slots[n].hva = slot->userspace_addr;
+			ram->total_pages += slot->npages;
+			n++;
+		}
+	}
+	srcu_read_unlock(&kvm->srcu, idx);
+	ram->nr_slots = n;
+	return ram->slots ? 0 : -ENOMEM;
+}
+
+void kvmnuma_ram_release(struct kvmnuma_ram *ram)
+{
+	kvfree(ram->slots);
+	ram->slots = NULL;
+	ram->nr_slots = 0;
+}
+
+u64 kvmnuma_ram_end_gfn(const struct kvmnuma_ram *ram)
+{
+	u64 end = 0;
+	unsigned int i;
+
+	for (i = 0; i < ram->nr_slots; i++)
+		end = max(end, ram->slots[i].base_gfn + ram->slots[i].npages);
+	return end;
+}
+
+unsigned long kvmnuma_ram_gfn_to_hva(const struct kvmnuma_ram *ram, u64 gfn)
+{
+	unsigned int i;
+
+	for (i = 0; i < ram->nr_slots; i++) {
+		const struct kvmnuma_ram_slot *s = &ram->slots[i];
+
+		if (gfn >= s->base_gfn && gfn < s->base_gfn + s->npages)
+			return s->hva + ((gfn - s->base_gfn) << PAGE_SHIFT);
+	}
+	return 0;
+}
+
+bool kvmnuma_ram_hva_to_gfn(const struct kvmnuma_ram *ram, unsigned long hva,
+			    u64 *gfn)
+{
+	unsigned int i;
+
+	for (i = 0; i < ram->nr_slots; i++) {
+		const struct kvmnuma_ram_slot *s = &ram->slots[i];
+
+		if (hva >= s->hva && (hva - s->hva) >> PAGE_SHIFT < s->npages) {
+			*gfn = s->base_gfn + ((hva - s->hva) >> PAGE_SHIFT);
+			return true;
+		}
+	}
+	return false;
+}
+
+u64 kvmnuma_ram_nth_gfn(const struct kvmnuma_ram *ram, u64 n)
+{
+	unsigned int i;
+
+	for (i = 0; i < ram->nr_slots; i++) {
+		if (n < ram->slots[i].npages)
+			return ram->slots[i].base_gfn + n;
+		n -= ram->slots[i].npages;
+	}
+	return 0;
+}
+
+u64 kvmnuma_ram_bytes(struct kvm *kvm)
+{
+	struct kvmnuma_ram ram;
+	u64 pages;
+
+	if (kvmnuma_ram_snapshot(kvm, &ram))
+		return 0;
+	pages = ram.total_pages;
+	kvmnuma_ram_release(&ram);
+	return pages << PAGE_SHIFT;
+}
+
+long kvmnuma_ram_gup_remote(struct mm_struct *mm, unsigned long addr,
+			    unsigned long n, unsigned int flags,
+			    struct page **pages)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+	return get_user_pages_remote(mm, addr, n, flags, pages, NULL);
+#else
+	return get_user_pages_remote(mm, addr, n, flags, pages, NULL, NULL);
+#endif
+}
+
+int kvmnuma_ram_page_node(struct mm_struct *mm, unsigned long hva)
+{
+	struct page *page;
+	int nid;
+
+	/* Only a page already there: looking must not fault it in. */
+	if (kvmnuma_ram_gup_remote(mm, hva, 1, FOLL_NOFAULT, &page) != 1)
+		return -1;
+	nid = page_to_nid(page);
+	put_page(page);
+	return nid;
+}
+
+void kvmnuma_ram_zap(struct vm_area_struct *vma, unsigned long start,
+		     unsigned long end)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+	zap_page_range_single(vma, start, end - start, NULL);
+#else
+	zap_page_range(vma, start, end - start);
+#endif
+}

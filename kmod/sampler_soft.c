@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The software sampler.  Each period it unmaps a random set of guest
+ * pages from QEMU's page tables without freeing them (memfd/shmem RAM:
+ * the page stays in the page cache), which makes KVM drop their TDP
+ * entries; the guest's next access to such a page faults, and the
+ * kvm_page_fault probe records which vCPU touched it, from which host
+ * node, and whether it wrote.  RAM whose pages do not survive unmapping
+ * (anonymous, hugetlbfs) cannot be sampled this way.
+ *
+ * A page is seen at most once per period (the re-fault re-maps it), so
+ * the migrate rule's "two samples" becomes one.
+ */
+#define pr_fmt(fmt) "kvmnuma: " fmt
+
+#include <linux/bitmap.h>
+#include <linux/kvm_host.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+
+#include "backing.h"
+#include "ram.h"
+#include "sampler.h"
+
+static unsigned int cf_sample_pages = 1024;
+module_param(cf_sample_pages, uint, 0644);
+MODULE_PARM_DESC(cf_sample_pages,
+		 "Software sampler: guest pages unmapped per period (default 1024)");
+
+static unsigned int cf_soft_gate_samples = 32;
+module_param(cf_soft_gate_samples, uint, 0644);
+MODULE_PARM_DESC(cf_soft_gate_samples,
+		 "Software sampler: re-touched pages per period that make a VM memory-intensive (default 32)");
+
+static bool soft_supports(struct kvm *kvm)
+{
+	const struct kvmnuma_backing_ops *kind;
+	unsigned int shift;
+
+	kind = kvmnuma_backing_of_ram(kvm, &shift);
+	return kind && kind->unmap_keeps_data;
+}
+
+/* priv: the frames unmapped by the sampler and not re-touched yet. */
+static int soft_get(struct kvmnuma_sampling *s)
+{
+	s->priv = kvcalloc(BITS_TO_LONGS(s->nr_gfns) ?: 1, sizeof(long),
+			   GFP_KERNEL_ACCOUNT);
+	return s->priv ? 0 : -ENOMEM;
+}
+
+static void soft_put(struct kvmnuma_sampling *s)
+{
+	kvfree(s->priv);
+	s->priv = NULL;
+}
+
+/* Unmaps random guest pages, keeping their contents. */
+static void soft_arm(struct kvmnuma_sampling *s, const struct kvmnuma_ram *ram,
+		     struct mm_struct *mm)
+{
+	unsigned long *armed = s->priv;
+	unsigned int i;
+
+	if (!ram->total_pages)
+		return;
+	mmap_read_lock(mm);
+	for (i = 0; i < READ_ONCE(cf_sample_pages); i++) {
+		u64 gfn = kvmnuma_ram_nth_gfn(ram, get_random_u64() %
+						   ram->total_pages);
+		unsigned long hva = kvmnuma_ram_gfn_to_hva(ram, gfn);
+		const struct kvmnuma_backing_ops *kind;
+		struct vm_area_struct *vma;
+
+		vma = hva ? kvmnuma_backing_vma(mm, hva, &kind) : NULL;
+		if (!vma || !kind->unmap_keeps_data || gfn >= s->nr_gfns)
+			continue;
+		set_bit(gfn, armed);
+		kvmnuma_ram_zap(vma, hva, hva + PAGE_SIZE);
+	}
+	mmap_read_unlock(mm);
+}
+
+/* kvm_page_fault probe, atomic: the first touch of an armed page. */
+static void soft_fault(struct kvmnuma_sampling *s, struct kvm_vcpu *vcpu,
+		       u64 gfn, u64 error_code)
+{
+	unsigned long *armed = s->priv;
+
+	if (gfn >= s->nr_gfns || !test_bit(gfn, armed) ||
+	    !test_and_clear_bit(gfn, armed))
+		return;
+	kvmnuma_sampling_add(s, gfn, vcpu->vcpu_id, numa_node_id(),
+			     (error_code & PFERR_WRITE_MASK) ? KVMNUMA_CF_WRITE : 0);
+}
+
+/* Enough re-touched pages stand for a memory-intensive period. */
+static u64 soft_estimate(u32 nr, u64 period_us, u32 maptu_min)
+{
+	return nr >= READ_ONCE(cf_soft_gate_samples) ?
+	       (u64)maptu_min * period_us : 1;
+}
+
+const struct kvmnuma_sampler_ops kvmnuma_soft_sampler = {
+	.name = "software",
+	.sees_page_once = true,
+	.supports = soft_supports,
+	.get = soft_get,
+	.put = soft_put,
+	.arm = soft_arm,
+	.fault = soft_fault,
+	.estimate = soft_estimate,
+};
