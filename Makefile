@@ -45,6 +45,7 @@ include tests/Makefile.inc
 
 lint:
 	scripts/lint
+	scripts/check-layers
 
 deps:
 	scripts/install-deps

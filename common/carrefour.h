@@ -86,7 +86,7 @@ struct kvmnuma_cf_decision {
 
 /**
  * struct kvmnuma_cf_params - tunables; KVMNUMA_CF_PARAMS_DEFAULT gives the
- * published Carrefour defaults (see the design notes)
+ * published Carrefour defaults (Documentation/architecture.rst)
  * @maptu_min: gate, DRAM accesses per microsecond (Carrefour: 50)
  * @lar_interleave_max: interleave only when LAR (%) is below this (100)
  * @imbalance_interleave_min: interleave only when imbalance (%) exceeds
