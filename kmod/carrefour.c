@@ -3,7 +3,8 @@
  * Carrefour on KVM: once per period, read the samples the VM's sampler
  * gathered (sampler.c), run the decision engine (common/carrefour.c) on
  * them, and send its orders to kvmnumad (moves.c), whose answers come
- * back to the engine.
+ * back to the engine.  Orders not yet read by kvmnumad are cancelled when
+ * Carrefour stops deciding for the VM.
  *
  * Sampling can also run without decisions ("sampling" in sysfs): the
  * per-node access matrix it fills is what `kvmnumactl advise` reads.
@@ -134,14 +135,16 @@ static void account_samples(struct kvmnuma_carrefour *cf,
 }
 
 /* kvmnumad's answer to one of our orders: feed it back to the engine. */
-static void carrefour_move_done(struct kvmnuma_move *m, u64 moved, int error)
+static void carrefour_move_done(struct kvmnuma_move *m, u64 moved,
+				bool cancelled)
 {
 	struct carrefour_move *cm = container_of(m, struct carrefour_move, move);
 	struct kvmnuma_vm *vm = cm->vm;
 	bool ok = moved == m->rec.npages;
 	struct kvmnuma_carrefour *cf;
 
-	if (error == -ECANCELED)
+	/* Cancelled: maybe under vm->cf_lock, and nothing to learn. */
+	if (cancelled)
 		goto out;
 	mutex_lock(&vm->cf_lock);
 	cf = vm->cf;
@@ -160,9 +163,10 @@ out:
 	kfree(cm);
 }
 
-static int queue_move(struct kvmnuma_vm *vm, unsigned long hva, u64 gfn,
-		      int node)
+static int queue_move(struct kvmnuma_carrefour *cf, unsigned long hva,
+		      u64 gfn, int node)
 {
+	struct kvmnuma_vm *vm = cf->vm;
 	struct carrefour_move *cm = kzalloc(sizeof(*cm), GFP_KERNEL);
 
 	if (!cm)
@@ -175,6 +179,7 @@ static int queue_move(struct kvmnuma_vm *vm, unsigned long hva, u64 gfn,
 	cm->move.rec.node = node;
 	cm->move.rec.start = hva;
 	cm->move.rec.npages = 1;
+	cm->move.owner = cf;
 	cm->move.who = cm->who;
 	cm->move.done = carrefour_move_done;
 	kvmnuma_moves_queue(&cm->move);
@@ -195,7 +200,7 @@ static void queue_decisions(struct kvmnuma_carrefour *cf,
 			cf->orders_migrate++;
 		else
 			cf->orders_interleave++;
-		if (!hva || queue_move(cf->vm, hva, d->gfn, d->to))
+		if (!hva || queue_move(cf, hva, d->gfn, d->to))
 			kvmnuma_cf_engine_moved(cf->engine, d->gfn, d->to, false);
 	}
 }
@@ -345,13 +350,20 @@ void kvmnuma_carrefour_update(struct kvmnuma_vm *vm)
 		schedule_delayed_work(&cf->period,
 				      msecs_to_jiffies(READ_ONCE(cf_period_ms)));
 	} else if (want) {
+		bool stopped;
+
 		mutex_lock(&cf->lock);
+		stopped = cf->deciding && !deciding;
 		cf->deciding = deciding;
 		mutex_unlock(&cf->lock);
+		/* No period orders more; what it ordered is moot. */
+		if (stopped)
+			kvmnuma_moves_cancel(cf);
 	} else if (cf) {
 		WRITE_ONCE(vm->cf, NULL);
 		synchronize_rcu();	/* no fault probe still sees it */
 		cancel_delayed_work_sync(&cf->period);
+		kvmnuma_moves_cancel(cf);
 		cf_free(cf);
 	}
 out:

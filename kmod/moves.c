@@ -45,7 +45,7 @@ static void cancel_list(struct list_head *dropped)
 
 	list_for_each_entry_safe(m, tmp, dropped, list) {
 		list_del(&m->list);
-		m->done(m, 0, -ECANCELED);
+		m->done(m, 0, true);
 	}
 }
 
@@ -129,7 +129,7 @@ int kvmnuma_moves_complete(const struct kvmnuma_move_result *res)
 	if (res->error && res->error != -ESRCH)
 		pr_info_ratelimited("%s: kvmnumad could not move pages: %d\n",
 				    m->who, res->error);
-	m->done(m, moved, res->error);
+	m->done(m, moved, false);
 	return 0;
 }
 

@@ -21,16 +21,16 @@
  * @owner: what kvmnuma_moves_cancel() matches; NULL: never cancelled
  * @who: names the requester in the log ("VM <id>"); must live until done
  * @done: called exactly once, in process context without any moves.c
- *	lock held: with the pages kvmnumad moved (<= rec.npages) and its
- *	error (0 or -errno), or with (0, -ECANCELED) when the order is
- *	cancelled or the module unloads.  It owns the order from then on.
+ *	lock held: with the pages kvmnumad moved (<= rec.npages), or with
+ *	@cancelled set (and 0 pages) when the order is cancelled or the
+ *	module unloads.  It owns the order from then on.
  */
 struct kvmnuma_move {
 	struct list_head list;
 	struct kvmnuma_move_order rec;
 	const void *owner;
 	const char *who;
-	void (*done)(struct kvmnuma_move *m, u64 moved, int error);
+	void (*done)(struct kvmnuma_move *m, u64 moved, bool cancelled);
 };
 
 /* Hands @m to kvmnumad (or to the next daemon that connects). */

@@ -62,13 +62,14 @@ static bool walk_cancelled(struct node_walk *w)
 	return atomic_read(&w->vm->place.generation) != w->generation;
 }
 
-static void placement_move_done(struct kvmnuma_move *m, u64 moved, int error)
+static void placement_move_done(struct kvmnuma_move *m, u64 moved,
+				bool cancelled)
 {
 	struct placement_move *pm = container_of(m, struct placement_move, move);
 	struct kvmnuma_placement *place = &pm->vm->place;
 
 	atomic64_sub(m->rec.npages, &place->moves_pending);
-	if (error != -ECANCELED) {
+	if (!cancelled) {
 		atomic64_add(moved, &place->pages_moved);
 		atomic64_add(m->rec.npages - moved, &place->pages_move_failed);
 	}

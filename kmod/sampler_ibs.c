@@ -34,13 +34,9 @@
  * sampling among those IBS serves (samples of other VMs are skipped),
  * turns each sample into a guest frame and adds it to that VM's ring:
  *  - through the physical address, taken as a host physical address (the
- *    translation IBS reports under nested paging): pfn -> folio; a shmem
- *    or memfd folio's index is its offset in the file, matched against
- *    the QEMU mapping of each RAM slot; an anonymous folio's index is its
- *    page offset in QEMU's address space.  The candidate is checked: the
- *    QEMU page at that address must be this very page.
- *  - else by walking the guest's page tables from the recorded CR3 with
- *    kvm_read_guest() (the work borrows QEMU's mm for that).
+ *    translation IBS reports under nested paging), kvmnuma_translate_hpa();
+ *  - else by walking the guest's page tables from the recorded CR3,
+ *    kvmnuma_translate_gva() (the work borrows QEMU's mm for that).
  * Samples that neither way resolves are counted (unresolved).
  */
 #define pr_fmt(fmt) "kvmnuma: " fmt
@@ -50,7 +46,6 @@
 #include <linux/kernel_read_file.h>
 #include <linux/kthread.h>
 #include <linux/kvm_host.h>
-#include <linux/memory_hotplug.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/perf_event.h>
@@ -61,6 +56,7 @@
 #include "../common/carrefour.h"
 #include "ram.h"
 #include "sampler.h"
+#include "translate.h"
 
 static int ibs_op_type = -1;
 module_param(ibs_op_type, int, 0444);
@@ -92,9 +88,6 @@ enum { IBS_OPCTL, IBS_OPRIP, IBS_OPDATA, IBS_OPDATA2, IBS_OPDATA3,
 #define OPDATA3_LIN_VALID	BIT_ULL(17)
 #define OPDATA3_PHYS_VALID	BIT_ULL(18)
 
-#define PTE_ADDR_MASK	GENMASK_ULL(51, 12)
-#define PTE_PRESENT	BIT_ULL(0)
-#define PTE_LARGE	BIT_ULL(7)
 
 /* ibs_rec.flags, besides KVMNUMA_CF_WRITE */
 #define REC_LIN		0x10	/* lin and cr3 can be walked */
@@ -206,105 +199,13 @@ static void ibs_overflow(struct perf_event *event,
 	ring->samples++;
 }
 
-/* --- Resolution -------------------------------------------------------- */
+/* --- Resolution, see translate.c -------------------------------------- */
 
 struct vm_ctx {
 	struct kvm *kvm;
 	struct mm_struct *mm;
 	struct kvmnuma_ram ram;
 };
-
-/* File page @idx of @mapping as guest frame; caller holds mmap_lock. */
-static bool file_index_to_gfn(const struct vm_ctx *ctx,
-			      struct address_space *mapping, pgoff_t idx,
-			      unsigned long *hva, u64 *gfn)
-{
-	unsigned int i;
-
-	for (i = 0; i < ctx->ram.nr_slots; i++) {
-		const struct kvmnuma_ram_slot *s = &ctx->ram.slots[i];
-		struct vm_area_struct *vma = vma_lookup(ctx->mm, s->hva);
-		pgoff_t first;
-
-		if (!vma || !vma->vm_file || vma->vm_file->f_mapping != mapping)
-			continue;
-		first = vma->vm_pgoff + ((s->hva - vma->vm_start) >> PAGE_SHIFT);
-		if (idx < first || idx - first >= s->npages)
-			continue;
-		*hva = s->hva + ((idx - first) << PAGE_SHIFT);
-		*gfn = s->base_gfn + (idx - first);
-		return true;
-	}
-	return false;
-}
-
-/* Host physical address -> guest frame; caller holds mmap_lock. */
-static bool phys_to_gfn(const struct vm_ctx *ctx, u64 phys, u64 *gfn)
-{
-	unsigned long pfn = PHYS_PFN(phys), hva = 0;
-	struct page *page = pfn_to_online_page(pfn), *check;
-	struct address_space *mapping;
-	struct folio *folio;
-	bool found = false;
-	pgoff_t idx;
-
-	if (!page)
-		return false;
-	folio = page_folio(page);
-	if (!folio_try_get(folio))
-		return false;
-	if (page_folio(page) != folio)
-		goto out;
-	idx = folio->index + (pfn - folio_pfn(folio));
-	if (folio_test_anon(folio)) {
-		hva = idx << PAGE_SHIFT;
-		found = kvmnuma_ram_hva_to_gfn(&ctx->ram, hva, gfn);
-	} else {
-		mapping = READ_ONCE(folio->mapping);
-		if (mapping)
-			found = file_index_to_gfn(ctx, mapping, idx, &hva, gfn);
-	}
-out:
-	folio_put(folio);
-	if (!found)
-		return false;
-	/* The guess must be QEMU's page at that address, already there. */
-	if (kvmnuma_ram_gup_remote(ctx->mm, hva, 1, FOLL_NOFAULT, &check) != 1)
-		return false;
-	found = page_to_pfn(check) == pfn;
-	put_page(check);
-	return found;
-}
-
-/*
- * 4-level x86-64 paging; caller holds kvm->srcu and uses QEMU's mm.
- * The guest may change its tables meanwhile: a wrong or failed walk is
- * one lost sample.
- */
-static bool walk_guest(struct kvm *kvm, u64 cr3, u64 lin, u64 *gfn)
-{
-	u64 table = cr3 & PTE_ADDR_MASK, e;
-	int level;
-
-	for (level = 4; level >= 1; level--) {
-		unsigned int shift = PAGE_SHIFT + 9 * (level - 1);
-		u64 gpa = table + ((lin >> shift) & 511) * sizeof(u64);
-
-		if (kvm_read_guest(kvm, gpa, &e, sizeof(e)) ||
-		    !(e & PTE_PRESENT))
-			return false;
-		if ((level == 3 || level == 2) && (e & PTE_LARGE)) {
-			u64 mask = (1ULL << shift) - 1;
-
-			*gfn = ((e & PTE_ADDR_MASK & ~mask) | (lin & mask)) >>
-			       PAGE_SHIFT;
-			return true;
-		}
-		table = e & PTE_ADDR_MASK;
-	}
-	*gfn = table >> PAGE_SHIFT;
-	return true;
-}
 
 /* Caller holds vms_lock. */
 static struct kvmnuma_sampling *find_sampling_locked(struct kvm *kvm)
@@ -347,7 +248,8 @@ static void process_vm(struct ibs_rec *b, u32 n)
 	for (i = 0; i < n; i++) {
 		if (b[i].kvm != ctx.kvm)
 			continue;
-		if ((b[i].flags & REC_PHYS) && phys_to_gfn(&ctx, b[i].phys, &b[i].gfn)) {
+		if ((b[i].flags & REC_PHYS) &&
+		    kvmnuma_translate_hpa(&ctx.ram, ctx.mm, b[i].phys, &b[i].gfn)) {
 			b[i].flags |= REC_GFN;
 			atomic64_inc(&resolved_phys);
 		} else if (b[i].flags & REC_LIN) {
@@ -363,7 +265,8 @@ static void process_vm(struct ibs_rec *b, u32 n)
 			if (b[i].kvm != ctx.kvm || (b[i].flags & REC_GFN) ||
 			    !(b[i].flags & REC_LIN))
 				continue;
-			if (walk_guest(ctx.kvm, b[i].cr3, b[i].lin, &b[i].gfn)) {
+			if (kvmnuma_translate_gva(ctx.kvm, b[i].cr3, b[i].lin,
+						  &b[i].gfn)) {
 				b[i].flags |= REC_GFN;
 				atomic64_inc(&resolved_walk);
 			} else {

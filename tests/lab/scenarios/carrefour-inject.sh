@@ -90,6 +90,10 @@ others=$(awk -v a="$FIRST" -v b="$LAST" '($1 < a || $1 > b) && $2 != 0 { n++ } E
 metric others_off_node0 "$others"
 expect_eq "other frames off node 0" 0 "$others"
 expect_ge "orders_migrate" 256 "$(awk '$1 == "orders_migrate" { print $2 }' "$vm/carrefour/status")"
+# Carrefour's orders are its own: placement/ counts placement's only
+# (round-1g above had nothing to move).
+expect_eq "placement/pages_moved after Carrefour's moves" 0 \
+	"$(cat "$vm/placement/pages_moved")"
 cat /sys/kernel/debug/kvmnuma/ibs
 
 kill "$pid"; wait "$pid" 2>/dev/null
