@@ -36,9 +36,14 @@ expect() {
 }
 # has NAME PATTERN: $out matches the extended regex.
 has() { if grep -Eq -- "$2" <<<"$out"; then ok "$1"; else ko "$1" "no /$2/ in: $out"; fi; }
-json_ok() {
-	if command -v jq >/dev/null; then jq -e . >/dev/null <<<"$out"
-	else python3 -m json.tool >/dev/null <<<"$out"; fi
+json_ok() { python3 -m json.tool >/dev/null <<<"$out"; }
+# jget EXPR: evaluates the Python expression EXPR on the JSON in $out (as d).
+jget() { python3 -c 'import json, sys; d = json.loads(sys.stdin.read()); print(eval(sys.argv[1]))' "$1" <<<"$out"; }
+# jis NAME EXPR WANTED: the expression's value is WANTED.
+jis() {
+	local got
+	got=$(jget "$2" 2>&1)
+	if [ "$got" = "$3" ]; then ok "$1"; else ko "$1" "$2 = '$got', wanted '$3'"; fi
 }
 
 make -s -C "$repo" userspace || { echo "0 passed, 1 failed"; exit 1; }
@@ -75,6 +80,29 @@ expect "help exits 0" 0 "$ctl" --help
 has "help documents exit codes" "4 kernel refused, 5 other system error"
 expect "no command: usage" 1 "$ctl"
 expect "unknown option: usage" 1 "$ctl" list --bogus
+has "unknown option is named" "^kvmnumactl: unknown option '--bogus'"
+if grep -q "^usage:" <<<"$out"; then ko "unknown option: one line, no usage dump" "$out"; else ok "unknown option: one line, no usage dump"; fi
+expect "unknown short option" 1 "$ctl" -x list
+has "unknown short option is named" "unknown option '-x'"
+expect "option without its value" 1 "$ctl" show "$vm" --sample
+has "missing value is named" "option '--sample' needs a value"
+expect "unknown command" 1 "$ctl" frobnicate
+has "unknown command is named" "unknown command 'frobnicate'"
+expect "--version" 0 "$ctl" --version
+has "--version is VERSION" "^kvmnumactl $(cat "$repo/VERSION")$"
+echo "$(cat "$repo/VERSION")" >"$KVMNUMA_SYSFS/version"
+expect "--version with the module loaded" 0 "$ctl" --version
+has "--version shows the module's version" "^kvmnuma module $(cat "$repo/VERSION")$"
+echo 0.0.1 >"$KVMNUMA_SYSFS/version"
+expect "--version, other module version" 0 "$ctl" --version
+has "--version flags a mismatch" "^kvmnuma module 0.0.1 \(differs"
+rm "$KVMNUMA_SYSFS/version"
+expect "policies" 0 "$ctl" policies
+if [ "$(tr '\n' ' ' <<<"$out")" = "none first-touch round-4k round-1g carrefour first-touch+carrefour round-4k+carrefour " ]; then ok "policies lists common/policy.c's names"; else ko "policies" "$out"; fi
+expect "policies --json" 0 "$ctl" policies --json
+jis "policies --json: schema_version" "d['schema_version']" 1
+jis "policies --json: names" "len(d['policies'])" 7
+expect "policies without the module" 0 env KVMNUMA_SYSFS="$tmp/none" "$ctl" policies
 expect "--sample on list: usage" 1 "$ctl" list --sample 3
 expect "not loaded: exit 2" 2 env KVMNUMA_SYSFS="$tmp/none" "$ctl" list
 expect "no such VM: exit 3" 3 "$ctl" show 999999999
@@ -82,6 +110,10 @@ expect "list" 0 "$ctl" list
 has "list shows the VM" "^$vm +$vm +3 +4 +none +0$"
 expect "list --json" 0 "$ctl" --json list
 if json_ok; then ok "list --json is valid JSON"; else ko "list --json is valid JSON" "$out"; fi
+jis "list --json: schema_version" "d['schema_version']" 1
+jis "list --json: vm key, pid a number" "(d['vms'][0]['vm'], d['vms'][0]['pid'] + 0)" "('$vm', $vm)"
+expect "--json after the command" 0 "$ctl" list --json
+jis "list --json (option last)" "d['vms'][0]['nodes']" 0
 expect "show" 0 "$ctl" show "$vm"
 has "show: node 0 holds the 700 touched pages" "^  0 +700 +2\.7 +68\.4$"
 has "show: 324 pages not backed" "^  not backed +324 "
@@ -90,9 +122,34 @@ has "show: refaults per node" "refaults_per_node +0:12"
 expect "show --json" 0 "$ctl" show "$vm" --json
 if json_ok; then ok "show --json is valid JSON"; else ko "show --json is valid JSON" "$out"; fi
 has "show --json: node 0 row" '\{"node":0,"pages":700,'
+jis "show --json: schema_version, vm key" "(d['schema_version'], d['vm'])" "(1, '$vm')"
+jis "show --json: nodes are numbers" "[r['node'] for r in d['ram']['nodes']]" "[0]"
+jis "show --json: not backed" "d['ram']['not_backed']['pages']" 324
+jis "show --json: refaults per node" "d['stats']['refaults_per_node']" "[{'node': 0, 'refaults': 12}]"
+# Strings from sysfs are escaped (the old hand-written JSON in advise was not).
+printf 'first-touch"\\x\n' >"$KVMNUMA_SYSFS/vms/$vm/policy"
+expect "show --json, a quote in a value" 0 "$ctl" show "$vm" --json
+jis "show --json: value escaped" "d['policy']" 'first-touch"\x'
+d=$KVMNUMA_SYSFS/vms/$vm/carrefour
+mkdir -p "$d"; echo soft >"$d/sampler"; echo 0 >"$d/sampling"; : >"$d/access_matrix"
+# advise resets the matrix, sleeps, reads it: the "samples" arrive meanwhile.
+(sleep 0.5; printf '0 0 30\n0 1 10\n1 1 60\n' >"$d/access_matrix") &
+expect "advise --json" 0 "$ctl" advise "$vm" --seconds=1 --json
+if json_ok; then ok "advise --json is valid JSON (quote in the policy)"; else ko "advise --json is valid JSON" "$out"; fi
+jis "advise --json: keys" "(d['schema_version'], d['vm'], d['policy'], d['samples'])" "(1, '$vm', 'first-touch\"\\\\x', 100)"
+rm -rf "$d"
+echo none >"$KVMNUMA_SYSFS/vms/$vm/policy"
 expect "show --sample 7" 0 "$ctl" show "$vm" --sample 7
 has "show --sample: estimates" "every 7-th page"
 expect "set policy" 0 "$ctl" set "$vm" first-touch --nodes 0
+expect "set --nodes=LIST (getopt_long)" 0 "$ctl" set "$vm" first-touch --nodes=0
+expect "set --nodes all (libnuma syntax)" 0 "$ctl" set "$vm" first-touch --nodes all
+if [ "$(<"$KVMNUMA_SYSFS/vms/$vm/nodes")" = "$(tr -d '\n' </sys/devices/system/node/possible 2>/dev/null || echo 0)" ] || [ "$(<"$KVMNUMA_SYSFS/vms/$vm/nodes")" = "$(cat /sys/devices/system/node/online)" ]; then ok "set wrote libnuma's 'all' as the kernel's list"; else ko "set --nodes all" "$(<"$KVMNUMA_SYSFS/vms/$vm/nodes")"; fi
+echo 0 >"$KVMNUMA_SYSFS/vms/$vm/nodes"
+bad=$(( $(ls -d /sys/devices/system/node/node* | wc -l) + 7 ))
+expect "set --nodes with a node this machine lacks: usage" 1 "$ctl" set "$vm" none --nodes "$bad"
+has "names the bad list" "--nodes '$bad': not a list of this machine's nodes"
+expect "set --nodes garbage: usage" 1 "$ctl" set "$vm" none --nodes 0-x
 if [ "$(<"$KVMNUMA_SYSFS/vms/$vm/policy")" = first-touch ]; then ok "set wrote the policy"; else ko "set wrote the policy"; fi
 expect "set unknown policy: usage" 1 "$ctl" set "$vm" bogus
 
@@ -100,8 +157,8 @@ expect "set unknown policy: usage" 1 "$ctl" set "$vm" bogus
 mkvm "$vm.1" "$vm" "$hva"
 rm "$KVMNUMA_SYSFS/vms/$vm.1/nodes"; mkdir "$KVMNUMA_SYSFS/vms/$vm.1/nodes"
 echo round-4k >"$KVMNUMA_SYSFS/vms/$vm.1/policy"
-expect "set refused nodes: exit 4" 4 "$ctl" set "$vm.1" none --nodes 0-1
-has "refusal names VM, value, errno" "VM $vm\.1: cannot set nodes '0-1': Is a directory"
+expect "set refused nodes: exit 4" 4 "$ctl" set "$vm.1" none --nodes 0
+has "refusal names VM, value, errno" "VM $vm\.1: cannot set nodes '0': Is a directory"
 if [ "$(<"$KVMNUMA_SYSFS/vms/$vm.1/policy")" = round-4k ]; then ok "policy untouched after nodes refused"; else ko "policy untouched after nodes refused"; fi
 rm -rf "$KVMNUMA_SYSFS/vms/$vm.1"
 
@@ -160,6 +217,9 @@ else ko "results" "got '$out', wanted '$want'"; fi
 
 expect "--once without device: exit 2" 2 env KVMNUMA_DEV="$tmp/nodev" "$daemon" --once
 expect "bad option: exit 1" 1 "$daemon" --bogus
+has "kvmnumad names the bad option" "^kvmnumad: unknown option '--bogus'"
+expect "kvmnumad --version" 0 "$daemon" --version
+has "kvmnumad --version is VERSION" "^kvmnumad $(cat "$repo/VERSION")$"
 
 KVMNUMA_DEV=$tmp/nodev "$daemon" 2>"$tmp/d1.err" & d=$!
 sleep 2.3; kill -TERM "$d"; wait "$d"; rc=$?
@@ -194,6 +254,13 @@ has "round-1g warns about chunks" "1 GiB chunks of small pages"
 expect "launch --anon" 0 "$launch" --name t1 --mem 64 --vcpus 1 --anon --dry-run
 has "anonymous RAM" "memory-backend-ram,id=ram,size=64M "
 expect "launch without --name: exit 1" 1 "$launch" --mem 64 --vcpus 1
+expect "launch --name=NAME form" 0 "$launch" --name=t2 --mem=64 --vcpus=1 --dry-run
+has "launch --name=NAME" "-name t2,debug-threads=on "
+expect "launch unknown option: exit 1" 1 "$launch" --bogus
+has "launch names the bad option" "unrecognized option '--bogus'"
+expect "launch --version" 0 "$launch" --version
+has "launch --version is VERSION" "^kvmnuma-launch $(cat "$repo/VERSION")$"
+expect "launch policy list from kvmnumactl" 0 "$launch" --name a --mem 64 --vcpus 1 --policy round-4k+carrefour --dry-run
 expect "launch bad policy: exit 1" 1 "$launch" --name a --mem 64 --vcpus 1 --policy bogus
 expect "launch 1G pages, odd size: exit 1" 1 "$launch" --name a --mem 1000 --vcpus 1 --hugepages 1G
 expect "launch, module not loaded: exit 2" 2 env KVMNUMA_SYSFS="$tmp/none" "$launch" --name a --mem 64 --vcpus 1
