@@ -15,6 +15,10 @@ DEPMOD ?= /sbin/depmod
 KREL = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
 # Where modules_install puts them under /lib/modules/KREL.
 INSTALL_MOD_DIR ?= extra
+# Distribution headers ship no signing key (Debian signs its own modules):
+# sign only with the kernel tree's key if it has one.  On a Secure Boot
+# host, use the DKMS package, which signs with the machine's MOK.
+MODULE_SIGN = $(if $(wildcard $(KDIR)/certs/signing_key.pem),,CONFIG_MODULE_SIG_ALL=)
 
 MAN_SRCS := $(wildcard Documentation/man/*.scd)
 MAN_PAGES := $(patsubst Documentation/man/%.scd,$(BUILD)/man/%,$(MAN_SRCS))
@@ -42,7 +46,7 @@ man: $(MAN_PAGES)
 
 $(BUILD)/man/%: Documentation/man/%.scd VERSION
 	@mkdir -p $(BUILD)/man
-	sed 's/@VERSION@/$(VERSION)/g' $< | scdoc > $@
+	sed 's/@VERSION@/$(VERSION)/g' $< | scdoc > $@.tmp && mv $@.tmp $@
 
 # --- install / uninstall ----------------------------------------------------
 install: install-modules install-tools
@@ -53,8 +57,13 @@ install-modules: KVMNUMA_MODULES := host guest
 install-modules: modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR) KVMNUMA_MODULES="host guest" \
 		INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) \
-		DEPMOD=$(DEPMOD) modules_install
-	$(DEPMOD) $(if $(DESTDIR),-b $(DESTDIR)) $(KREL)
+		$(MODULE_SIGN) modules_install
+	@if [ -z "$(DESTDIR)" ] || [ -f $(DESTDIR)/lib/modules/$(KREL)/modules.order ]; then \
+		echo "$(DEPMOD) $(if $(DESTDIR),-b $(DESTDIR)) $(KREL)"; \
+		$(DEPMOD) $(if $(DESTDIR),-b $(DESTDIR)) $(KREL); \
+	else \
+		echo "install: $(DESTDIR) holds no kernel $(KREL): run 'depmod $(KREL)' on the target"; \
+	fi
 
 install-tools: userspace man
 	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSTEMDUNITDIR) \
@@ -81,19 +90,18 @@ uninstall-tools:
 		$(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) 2>/dev/null
 	$(if $(DESTDIR),scripts/prune-empty-dirs $(DESTDIR))
 
-# With DESTDIR, depmod's index files go too when no other module is left
-# there (a staging tree); on a real system depmod runs again.
+# depmod runs again where install ran it (a real module tree); a staging
+# DESTDIR is left as it was found.
 uninstall-modules:
-	$(if $(KREL),,$(call need_kdir,$(KDIR)))
+	$(call need_kdir,$(KDIR))@true
 	rm -f $(addprefix $(DESTDIR),$(MODULE_FILES))
 	-rmdir $(DESTDIR)/lib/modules/$(KREL)/$(INSTALL_MOD_DIR)/kmod \
 		$(DESTDIR)/lib/modules/$(KREL)/$(INSTALL_MOD_DIR)/guest-driver \
 		$(DESTDIR)/lib/modules/$(KREL)/$(INSTALL_MOD_DIR) 2>/dev/null
-	if [ -n "$(DESTDIR)" ] && ! find $(DESTDIR)/lib/modules/$(KREL) -name '*.ko*' | grep -q .; then \
-		rm -f $(DESTDIR)/lib/modules/$(KREL)/modules.*; \
-		scripts/prune-empty-dirs $(DESTDIR); \
-	else \
+	if [ -z "$(DESTDIR)" ] || [ -f $(DESTDIR)/lib/modules/$(KREL)/modules.order ]; then \
 		$(DEPMOD) $(if $(DESTDIR),-b $(DESTDIR)) $(KREL); \
+	else \
+		scripts/prune-empty-dirs $(DESTDIR); \
 	fi
 
 # --- DKMS -------------------------------------------------------------------
