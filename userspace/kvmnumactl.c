@@ -22,9 +22,12 @@
 #include "../common/policy.h"
 #include "advise_cmd.h"
 #include "jsonout.h"
+#include "metrics.h"
+#include "top.h"
 #include "nodelist.h"
 #include "placement_view.h"
 #include "vcpu_pin.h"
+#include "vmname.h"
 #include "vmsysfs.h"
 
 enum {
@@ -37,15 +40,17 @@ enum {
 /* Options, as bits: which command takes which. */
 enum {
 	OPT_JSON = 1 << 0, OPT_NODES = 1 << 1, OPT_SAMPLE = 1 << 2,
-	OPT_SECONDS = 1 << 3, OPT_DRY_RUN = 1 << 4,
+	OPT_SECONDS = 1 << 3, OPT_DRY_RUN = 1 << 4, OPT_ONCE = 1 << 5,
+	OPT_SORT = 1 << 6,
 };
 
 struct opts {
 	unsigned int given;	/* OPT_* bits seen on the command line */
-	bool json, dry_run;
+	bool json, dry_run, once;
 	unsigned long sample;
 	unsigned long seconds;
 	const char *nodes;
+	int sort;		/* enum top_sort */
 	char nodes_list[4096];	/* --nodes in the kernel's list format */
 };
 
@@ -61,6 +66,9 @@ static const struct command {
 	{ "pin", 1, OPT_DRY_RUN, "pin VM [--dry-run]" },
 	{ "advise", 1, OPT_JSON | OPT_SECONDS, "advise VM [--seconds N] [--json]" },
 	{ "policies", 0, OPT_JSON, "policies [--json]" },
+	{ "metrics", 0, OPT_SAMPLE, "metrics [--sample N]" },
+	{ "top", 0, OPT_ONCE | OPT_SECONDS | OPT_SORT,
+	  "top [--once] [--seconds N] [--sort vm|memory|discards|refaults|moves|carrefour]" },
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -71,6 +79,8 @@ static const struct option long_options[] = {
 	{ "sample", required_argument, NULL, 's' },
 	{ "seconds", required_argument, NULL, 't' },
 	{ "dry-run", no_argument, NULL, 'd' },
+	{ "once", no_argument, NULL, 'o' },
+	{ "sort", required_argument, NULL, 'S' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -83,7 +93,8 @@ static void usage(FILE *out)
 		fprintf(out, "%s kvmnumactl %s\n", i ? "      " : "", commands[i].synopsis);
 	fprintf(out,
 		"       kvmnumactl --help | --version\n"
-		"VM is an id from 'list' (the QEMU pid for its first VM).\n"
+		"VM is an id from 'list' (the QEMU pid for its first VM) or the VM's name\n"
+		"    (QEMU -name, libvirt's domain name).\n"
 		"show --sample N asks the node of every N-th page only (large VMs).\n"
 		"set --nodes LIST (\"0-3\", \"0,2\", libnuma syntax) writes the allowed\n"
 		"    nodes before the policy.\n"
@@ -91,6 +102,11 @@ static void usage(FILE *out)
 		"    over the VM's nodes, one CPU each.\n"
 		"advise samples the VM's accesses for N s (default 10) and applies the\n"
 		"    thesis' metric: load imbalance -> class -> recommended policy.\n"
+		"metrics prints every VM's settings, counters and per-node RAM in the\n"
+		"    Prometheus text format (node_exporter's textfile collector).\n"
+		"top shows per VM and node the resident pages and the rates of re-faults,\n"
+		"    discards, moves and Carrefour orders every --seconds (1); keys: s\n"
+		"    sorts, q quits; --once prints one frame.\n"
 		"policies lists the policy names:");
 	for (int p = 0; p < KVMNUMA_NR_POLICIES; p++)
 		fprintf(out, " %s", kvmnuma_policy_name(p));
@@ -133,7 +149,7 @@ static int errno_exit(int err)
 
 static int list_one(const char *id, void *arg)
 {
-	char pid[32], vcpus[32], mem[32], policy[64], nodes[256];
+	char pid[32], vcpus[32], mem[32], policy[64], nodes[256], name[256];
 	struct json_object *vms = arg, *vm;
 
 	vm_field(id, "pid", pid, sizeof(pid));
@@ -141,9 +157,11 @@ static int list_one(const char *id, void *arg)
 	vm_field(id, "memory_bytes", mem, sizeof(mem));
 	vm_field(id, "policy", policy, sizeof(policy));
 	vm_field(id, "nodes", nodes, sizeof(nodes));
+	vm_name(id, name, sizeof(name));
 	if (vms) {
 		vm = json_object_new_object();
 		json_object_object_add(vm, "vm", json_object_new_string(id));
+		json_object_object_add(vm, "name", *name ? json_object_new_string(name) : NULL);
 		json_object_object_add(vm, "pid", json_sysfs_number(pid));
 		json_object_object_add(vm, "vcpus", json_sysfs_number(vcpus));
 		json_object_object_add(vm, "memory_bytes", json_sysfs_number(mem));
@@ -151,8 +169,8 @@ static int list_one(const char *id, void *arg)
 		json_object_object_add(vm, "nodes", json_object_new_string(nodes));
 		json_object_array_add(vms, vm);
 	} else {
-		printf("%-12s %8s %6s %10llu %-22s %s\n", id, pid, vcpus,
-		       strtoull(mem, NULL, 10) >> 20, policy, nodes);
+		printf("%-12s %-16s %8s %6s %10llu %-22s %s\n", id, *name ? name : "-",
+		       pid, vcpus, strtoull(mem, NULL, 10) >> 20, policy, nodes);
 	}
 	return 0;
 }
@@ -167,8 +185,8 @@ static int cmd_list(bool json)
 		vms = json_object_new_array();
 		json_object_object_add(doc, "vms", vms);
 	} else {
-		printf("%-12s %8s %6s %10s %-22s %s\n", "VM", "PID", "VCPUS",
-		       "MEM(MiB)", "POLICY", "NODES");
+		printf("%-12s %-16s %8s %6s %10s %-22s %s\n", "VM", "NAME", "PID",
+		       "VCPUS", "MEM(MiB)", "POLICY", "NODES");
 	}
 	ret = vm_for_each(list_one, vms);
 	if (json) {
@@ -335,6 +353,17 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			o->dry_run = true;
 			o->given |= OPT_DRY_RUN;
 			break;
+		case 'o':
+			o->once = true;
+			o->given |= OPT_ONCE;
+			break;
+		case 'S':
+			o->given |= OPT_SORT;
+			o->sort = top_sort_parse(optarg);
+			if (o->sort < 0)
+				return usage_error("--sort '%s': vm, memory, discards, refaults, moves or carrefour",
+						   optarg);
+			break;
 		case 'h':
 			usage(stdout);
 			return -1;
@@ -353,7 +382,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 }
 
 static const char *const option_names[] = {
-	"--json", "--nodes", "--sample", "--seconds", "--dry-run",
+	"--json", "--nodes", "--sample", "--seconds", "--dry-run", "--once",
+	"--sort",
 };
 
 /* The command, checked against its operand count and options. */
@@ -415,9 +445,15 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd->name, "list"))
 		return cmd_list(o.json);
-	if (vm_resolve(args[1], id, sizeof(id))) {
-		fprintf(stderr, "kvmnumactl: no VM '%s' (see 'kvmnumactl list')\n",
-			args[1]);
+	if (!strcmp(cmd->name, "top"))
+		return top_run(o.once, o.seconds ? o.seconds : 1, o.sort);
+	if (!strcmp(cmd->name, "metrics"))
+		return metrics_print(o.sample ? o.sample : 1);
+	ret = vm_lookup(args[1], id, sizeof(id));
+	if (ret) {
+		fprintf(stderr, ret == -EEXIST ?
+			"kvmnumactl: several VMs are named '%s': give the id (see 'kvmnumactl list')\n" :
+			"kvmnumactl: no VM '%s' (see 'kvmnumactl list')\n", args[1]);
 		return EXIT_NO_VM;
 	}
 	if (!o.sample)

@@ -9,6 +9,7 @@
 #include "nodelist.h"
 #include "placement_view.h"
 #include "residency.h"
+#include "vmname.h"
 #include "vmsysfs.h"
 
 #define MAX_SLOTS 512	/* KVM's default KVM_USER_MEM_SLOTS is 32764, QEMU uses a handful */
@@ -211,7 +212,7 @@ static int show_ram(const char *id, struct json_object *doc, unsigned long sampl
 
 int show_vm(const char *id, bool json, unsigned long sample)
 {
-	char vals[3][32], policy[64], nodes[256];
+	char vals[3][32], policy[64], nodes[256], name[256];
 	static int allowed[NODELIST_MAX];
 	struct json_object *doc = NULL;
 	int nallowed, ret;
@@ -220,18 +221,20 @@ int show_vm(const char *id, bool json, unsigned long sample)
 		vm_field(id, basic_files[i], vals[i], sizeof(vals[i]));
 	vm_field(id, "policy", policy, sizeof(policy));
 	vm_field(id, "nodes", nodes, sizeof(nodes));
+	vm_name(id, name, sizeof(name));
 	nallowed = nodelist_parse(nodes, allowed, NODELIST_MAX);
 	if (nallowed < 0)
 		nallowed = 0;
 	if (json) {
 		doc = json_doc_new();
 		json_object_object_add(doc, "vm", json_object_new_string(id));
+		json_object_object_add(doc, "name", *name ? json_object_new_string(name) : NULL);
 		for (int i = 0; i < 3; i++)
 			json_object_object_add(doc, basic_files[i], json_sysfs_number(vals[i]));
 		json_object_object_add(doc, "policy", json_object_new_string(policy));
 		json_object_object_add(doc, "nodes", json_object_new_string(nodes));
 	} else {
-		printf("VM %s (pid %s)\n", id, vals[0]);
+		printf("VM %s%s%s (pid %s)\n", id, *name ? " " : "", name, vals[0]);
 		printf("  %-24s %s\n", "policy", policy);
 		printf("  %-24s %s\n", "nodes", nodes);
 		printf("  %-24s %s\n", "vcpus", vals[1]);

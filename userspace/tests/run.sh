@@ -54,7 +54,7 @@ cc -O2 -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -I"$repo/include" \
 export KVMNUMA_SYSFS=$tmp/sysfs
 mkdir -p "$KVMNUMA_SYSFS/vms"
 echo 1 >"$KVMNUMA_SYSFS/abi_version"
-"$tmp/fakevm" vm 1024 700 3 >"$tmp/vm.out" &
+"$tmp/fakevm" vm 1024 700 3 -name guest=web,,1,debug-threads=on >"$tmp/vm.out" &
 vm=$!
 pids+=("$vm")
 for _ in $(seq 50); do [ -s "$tmp/vm.out" ] && break; sleep 0.1; done
@@ -107,11 +107,26 @@ expect "--sample on list: usage" 1 "$ctl" list --sample 3
 expect "not loaded: exit 2" 2 env KVMNUMA_SYSFS="$tmp/none" "$ctl" list
 expect "no such VM: exit 3" 3 "$ctl" show 999999999
 expect "list" 0 "$ctl" list
-has "list shows the VM" "^$vm +$vm +3 +4 +none +0$"
+has "list shows the VM and its name (-name guest=NAME)" "^$vm +web,1 +$vm +3 +4 +none +0$"
+expect "show by name" 0 "$ctl" show web,1
+has "show by name finds the VM" "^VM $vm web,1 \(pid $vm\)"
+expect "unknown name: exit 3" 3 "$ctl" show web
+export KVMNUMA_LIBVIRT_RUN=$tmp/libvirt
+mkdir -p "$KVMNUMA_LIBVIRT_RUN"
+mkvm "$$" "$$" "$hva"
+echo "$$" >"$KVMNUMA_LIBVIRT_RUN/db-7.pid"
+expect "a name from libvirt's pid file" 0 "$ctl" list
+has "list: libvirt domain name" "^$$ +db-7 +$$ "
+expect "set by libvirt name" 0 "$ctl" set db-7 first-touch
+if [ "$(<"$KVMNUMA_SYSFS/vms/$$/policy")" = first-touch ]; then ok "set by name wrote that VM's policy"; else ko "set by name"; fi
+mkvm "$vm.1" "$vm" "$hva"
+expect "a name two VMs share: exit 3" 3 "$ctl" show web,1
+has "shared name: asks for the id" "several VMs are named 'web,1'"
+rm -rf "${KVMNUMA_SYSFS:?}/vms/$vm.1" "${KVMNUMA_SYSFS:?}/vms/$$"
 expect "list --json" 0 "$ctl" --json list
 if json_ok; then ok "list --json is valid JSON"; else ko "list --json is valid JSON" "$out"; fi
 jis "list --json: schema_version" "d['schema_version']" 1
-jis "list --json: vm key, pid a number" "(d['vms'][0]['vm'], d['vms'][0]['pid'] + 0)" "('$vm', $vm)"
+jis "list --json: vm key, pid a number, name" "(d['vms'][0]['vm'], d['vms'][0]['pid'] + 0, d['vms'][0]['name'])" "('$vm', $vm, 'web,1')"
 expect "--json after the command" 0 "$ctl" list --json
 jis "list --json (option last)" "d['vms'][0]['nodes']" 0
 expect "show" 0 "$ctl" show "$vm"
@@ -122,7 +137,7 @@ has "show: refaults per node" "refaults_per_node +0:12"
 expect "show --json" 0 "$ctl" show "$vm" --json
 if json_ok; then ok "show --json is valid JSON"; else ko "show --json is valid JSON" "$out"; fi
 has "show --json: node 0 row" '\{"node":0,"pages":700,'
-jis "show --json: schema_version, vm key" "(d['schema_version'], d['vm'])" "(1, '$vm')"
+jis "show --json: schema_version, vm key, name" "(d['schema_version'], d['vm'], d['name'])" "(1, '$vm', 'web,1')"
 jis "show --json: nodes are numbers" "[r['node'] for r in d['ram']['nodes']]" "[0]"
 jis "show --json: not backed" "d['ram']['not_backed']['pages']" 324
 jis "show --json: refaults per node" "d['stats']['refaults_per_node']" "[{'node': 0, 'refaults': 12}]"
@@ -139,6 +154,67 @@ if json_ok; then ok "advise --json is valid JSON (quote in the policy)"; else ko
 jis "advise --json: keys" "(d['schema_version'], d['vm'], d['policy'], d['samples'])" "(1, '$vm', 'first-touch\"\\\\x', 100)"
 rm -rf "$d"
 echo none >"$KVMNUMA_SYSFS/vms/$vm/policy"
+# metrics: the Prometheus text format, read back by prometheus_client's parser.
+printf 'first-touch"\\x\n' >"$KVMNUMA_SYSFS/vms/$vm/policy"
+expect "metrics" 0 "$ctl" metrics
+echo none >"$KVMNUMA_SYSFS/vms/$vm/policy"
+echo "$out" >"$tmp/metrics.txt"
+# Debian's python3 (python3-prometheus-client), whatever python3 is on PATH.
+if /usr/bin/python3 -c 'import prometheus_client' 2>/dev/null; then
+	m=$(/usr/bin/python3 - "$tmp/metrics.txt" "$vm" <<'PY'
+import sys
+from prometheus_client.parser import text_string_to_metric_families
+fams = {f.name: f for f in text_string_to_metric_families(open(sys.argv[1]).read())}
+vm = sys.argv[2]
+def val(fam, **labels):
+    for s in fams[fam].samples:
+        if all(s.labels.get(k) == v for k, v in labels.items()):
+            return s.value
+    return None
+print(int(val("kvmnuma_vm_resident_pages", vm=vm, node="0")),
+      int(val("kvmnuma_vm_not_backed_pages", vm=vm)),
+      fams["kvmnuma_vm_refaults_per_node"].type,
+      int(val("kvmnuma_vm_refaults_per_node", vm=vm, node="0")),
+      int(val("kvmnuma_vm_batches", vm=vm)),
+      val("kvmnuma_vm_info", vm=vm, name="web,1", policy="first-touch\"\\x") is not None)
+PY
+)
+	if [ "$m" = "700 324 counter 12 5 True" ]; then ok "metrics parse (prometheus_client): pages per node, counters, escaped labels"
+	else ko "metrics parse" "$m"; fi
+else
+	ko "metrics parse" "python3-prometheus-client not installed (make deps)"
+fi
+expect "metrics --json: refused" 1 "$ctl" metrics --json
+
+# top --once: rates over one interval while the counters move.
+d=$KVMNUMA_SYSFS/vms/$vm
+echo 100 >"$d/stats/pages_discarded"
+(sleep 0.4; echo 300 >"$d/stats/pages_discarded"; echo "0 62" >"$d/stats/refaults_per_node") &
+expect "top --once" 0 "$ctl" top --once --seconds 1
+has "top: VM line with name, policy, rates" "^$vm +web,1 +none +all +1024 +50\.0 +200\.0 +0\.0 +0\.0$"
+has "top: node 0 line, resident pages and share" "^ +0 +700 +68\.4 +50\.0$"
+expect "top --sort bogus: usage" 1 "$ctl" top --sort bogus
+echo 5 >"$d/stats/pages_discarded"; echo "0 12" >"$d/stats/refaults_per_node"
+# Interactive, in a terminal (tmux): s changes the sort, q quits.
+if command -v tmux >/dev/null; then
+	sock=$tmp/tmux
+	tmux -S "$sock" new-session -d -x 132 -y 20 "env KVMNUMA_SYSFS=$KVMNUMA_SYSFS KVMNUMA_LIBVIRT_RUN=$KVMNUMA_LIBVIRT_RUN $ctl top; echo top-exited-\$?; sleep 30"
+	for _ in $(seq 50); do tmux -S "$sock" capture-pane -p | grep -q "sorted by vm" && break; sleep 0.1; done
+	tmux -S "$sock" send-keys s
+	for _ in $(seq 50); do tmux -S "$sock" capture-pane -p | grep -q "sorted by memory" && break; sleep 0.1; done
+	screen=$(tmux -S "$sock" capture-pane -p)
+	if grep -q "sorted by memory (s: sort, q: quit)" <<<"$screen" && grep -q "^$vm .*web,1" <<<"$screen"; then
+		ok "top in tmux: refreshes, s sorts by memory"
+	else
+		ko "top in tmux" "$screen"
+	fi
+	tmux -S "$sock" send-keys q
+	for _ in $(seq 50); do tmux -S "$sock" capture-pane -p | grep -q "top-exited" && break; sleep 0.1; done
+	if tmux -S "$sock" capture-pane -p | grep -q "top-exited-0"; then ok "top in tmux: q quits (exit 0)"; else ko "top in tmux: q quits" "$(tmux -S "$sock" capture-pane -p)"; fi
+	tmux -S "$sock" kill-server 2>/dev/null
+else
+	skip "top in tmux (tmux not installed)"
+fi
 expect "show --sample 7" 0 "$ctl" show "$vm" --sample 7
 has "show --sample: estimates" "every 7-th page"
 expect "set policy" 0 "$ctl" set "$vm" first-touch --nodes 0
