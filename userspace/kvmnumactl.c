@@ -22,6 +22,7 @@
 #include "../common/policy.h"
 #include "advise_cmd.h"
 #include "jsonout.h"
+#include "layout_image.h"
 #include "metrics.h"
 #include "top.h"
 #include "nodelist.h"
@@ -41,7 +42,7 @@ enum {
 enum {
 	OPT_JSON = 1 << 0, OPT_NODES = 1 << 1, OPT_SAMPLE = 1 << 2,
 	OPT_SECONDS = 1 << 3, OPT_DRY_RUN = 1 << 4, OPT_ONCE = 1 << 5,
-	OPT_SORT = 1 << 6,
+	OPT_SORT = 1 << 6, OPT_LAYOUT = 1 << 7,
 };
 
 struct opts {
@@ -50,23 +51,26 @@ struct opts {
 	unsigned long sample;
 	unsigned long seconds;
 	const char *nodes;
+	const char *layout;	/* show --layout FILE */
 	int sort;		/* enum top_sort */
 	char nodes_list[4096];	/* --nodes in the kernel's list format */
 };
 
 static const struct command {
 	const char *name;
-	int operands;		/* after the command name */
+	int operands;		/* after the command name; -N: at least N */
 	unsigned int options;	/* OPT_* bits accepted */
 	const char *synopsis;
 } commands[] = {
 	{ "list", 0, OPT_JSON, "list [--json]" },
-	{ "show", 1, OPT_JSON | OPT_SAMPLE, "show VM [--sample N] [--json]" },
+	{ "show", 1, OPT_JSON | OPT_SAMPLE | OPT_LAYOUT,
+	  "show VM [--sample N] [--json | --layout FILE.png]" },
 	{ "set", 2, OPT_NODES, "set VM POLICY [--nodes LIST]" },
 	{ "pin", 1, OPT_DRY_RUN, "pin VM [--dry-run]" },
 	{ "advise", 1, OPT_JSON | OPT_SECONDS, "advise VM [--seconds N] [--json]" },
 	{ "policies", 0, OPT_JSON, "policies [--json]" },
 	{ "metrics", 0, OPT_SAMPLE, "metrics [--sample N]" },
+	{ "layout", -2, 0, "layout OUT.png LABEL=LAYOUT.txt..." },
 	{ "top", 0, OPT_ONCE | OPT_SECONDS | OPT_SORT,
 	  "top [--once] [--seconds N] [--sort vm|memory|discards|refaults|moves|carrefour]" },
 };
@@ -81,6 +85,7 @@ static const struct option long_options[] = {
 	{ "dry-run", no_argument, NULL, 'd' },
 	{ "once", no_argument, NULL, 'o' },
 	{ "sort", required_argument, NULL, 'S' },
+	{ "layout", required_argument, NULL, 'L' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -95,7 +100,9 @@ static void usage(FILE *out)
 		"       kvmnumactl --help | --version\n"
 		"VM is an id from 'list' (the QEMU pid for its first VM) or the VM's name\n"
 		"    (QEMU -name, libvirt's domain name).\n"
-		"show --sample N asks the node of every N-th page only (large VMs).\n"
+		"show --sample N asks the node of every N-th page only (large VMs);\n"
+		"    --layout FILE draws the guest RAM by host node with gnuplot (PNG,\n"
+		"    or SVG for a name ending in .svg).\n"
 		"set --nodes LIST (\"0-3\", \"0,2\", libnuma syntax) writes the allowed\n"
 		"    nodes before the policy.\n"
 		"pin spreads the threads \"CPU <n>/KVM\" (QEMU -name ...,debug-threads=on)\n"
@@ -107,6 +114,8 @@ static void usage(FILE *out)
 		"top shows per VM and node the resident pages and the rates of re-faults,\n"
 		"    discards, moves and Carrefour orders every --seconds (1); keys: s\n"
 		"    sorts, q quits; --once prints one frame.\n"
+		"layout draws layout files (\"GFN NODE\" lines, as the lab writes them) side\n"
+		"    by side, like show --layout.\n"
 		"policies lists the policy names:");
 	for (int p = 0; p < KVMNUMA_NR_POLICIES; p++)
 		fprintf(out, " %s", kvmnuma_policy_name(p));
@@ -219,9 +228,51 @@ static int cmd_policies(bool json)
 
 static int cmd_show(const char *id, const struct opts *o)
 {
-	int ret = show_vm(id, o->json, o->sample);
+	int ret;
 
+	if (o->layout) {
+		ret = layout_vm(id, o->sample, o->layout);
+		if (ret) {
+			fprintf(stderr, "kvmnumactl: VM %s: cannot draw %s: %s%s\n", id,
+				o->layout, strerror(-ret),
+				ret == -EPERM ? " (needs root or CAP_SYS_NICE)" :
+				ret == -EIO ? " (gnuplot failed; package gnuplot-nox)" : "");
+			return errno_exit(ret);
+		}
+		printf("%s\n", o->layout);
+		return 0;
+	}
+	ret = show_vm(id, o->json, o->sample);
 	return ret ? errno_exit(ret) : 0;
+}
+
+/* layout OUT LABEL=FILE...: no module needed (the files were recorded). */
+static int cmd_layout(int n, char **args)
+{
+	struct layout_image *li = layout_image_open(args[0], "guest-physical layout per policy",
+						    n - 1);
+	int ret;
+
+	if (!li) {
+		fprintf(stderr, "kvmnumactl: cannot start gnuplot: %s\n", strerror(errno));
+		return EXIT_SYSTEM;
+	}
+	for (int i = 1; i < n; i++) {
+		char label[256], *eq = strchr(args[i], '=');
+		const char *path = eq ? eq + 1 : args[i];
+
+		snprintf(label, sizeof(label), "%.*s", eq ? (int)(eq - args[i]) : (int)strlen(path),
+			 args[i]);
+		ret = layout_image_add_file(li, label, path);
+		if (ret)
+			fprintf(stderr, "kvmnumactl: %s: %s\n", path, strerror(-ret));
+	}
+	if (layout_image_close(li)) {
+		fprintf(stderr, "kvmnumactl: gnuplot failed drawing %s\n", args[0]);
+		return EXIT_SYSTEM;
+	}
+	printf("%s\n", args[0]);
+	return 0;
 }
 
 /* Writes one VM attribute; reports a refusal with the VM, value and errno. */
@@ -357,6 +408,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			o->once = true;
 			o->given |= OPT_ONCE;
 			break;
+		case 'L':
+			o->layout = optarg;
+			o->given |= OPT_LAYOUT;
+			break;
 		case 'S':
 			o->given |= OPT_SORT;
 			o->sort = top_sort_parse(optarg);
@@ -383,7 +438,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 
 static const char *const option_names[] = {
 	"--json", "--nodes", "--sample", "--seconds", "--dry-run", "--once",
-	"--sort",
+	"--sort", "--layout",
 };
 
 /* The command, checked against its operand count and options. */
@@ -409,7 +464,7 @@ static const struct command *check_command(int nargs, char **args,
 			usage_error("'%s' takes no %s option", cmd->name, option_names[b]);
 			return NULL;
 		}
-	if (nargs - 1 != cmd->operands) {
+	if (cmd->operands >= 0 ? nargs - 1 != cmd->operands : nargs - 1 < -cmd->operands) {
 		usage_error("usage: kvmnumactl %s", cmd->synopsis);
 		return NULL;
 	}
@@ -436,6 +491,10 @@ int main(int argc, char **argv)
 		return ret;
 	if (!strcmp(cmd->name, "policies"))
 		return cmd_policies(o.json);
+	if (!strcmp(cmd->name, "layout"))
+		return cmd_layout(nargs - 1, args + 1);
+	if (o.json && o.layout)
+		return usage_error("show takes --json or --layout, not both");
 	if (!strcmp(cmd->name, "set") && check_set(args[2], &o))
 		return EXIT_USAGE;
 	if (vm_read(NULL, "abi_version", abi, sizeof(abi))) {

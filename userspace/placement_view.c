@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "jsonout.h"
+#include "layout_image.h"
 #include "nodelist.h"
 #include "placement_view.h"
 #include "residency.h"
@@ -245,5 +246,50 @@ int show_vm(const char *id, bool json, unsigned long sample)
 	ret = show_ram(id, doc, sample, allowed, nallowed);
 	if (doc)
 		json_doc_print(doc);
+	return ret;
+}
+
+struct layout_walk {
+	struct layout_image *li;
+	uint64_t index;
+};
+
+static void layout_page(void *arg, uint64_t gfn, int status)
+{
+	struct layout_walk *w = arg;
+
+	(void)gfn;	/* points follow guest RAM, slot after slot: no holes drawn */
+	layout_image_point(w->li, w->index++, status >= 0 ? status : -1);
+}
+
+int layout_vm(const char *id, unsigned long sample, const char *out)
+{
+	static struct memslot slots[MAX_SLOTS];
+	static struct residency r;
+	char pid[32], policy[64], nodes[256], name[256], title[640], label[64];
+	struct layout_walk w = { 0 };
+	uint64_t pages = 0;
+	int nslots, ret;
+
+	nslots = memslots_read(id, slots, MAX_SLOTS);
+	if (nslots < 0)
+		return nslots;
+	if (vm_read(id, "pid", pid, sizeof(pid)))
+		return -ENOENT;
+	for (int i = 0; i < nslots; i++)
+		pages += slots[i].npages;
+	vm_field(id, "policy", policy, sizeof(policy));
+	vm_field(id, "nodes", nodes, sizeof(nodes));
+	vm_name(id, name, sizeof(name));
+	snprintf(title, sizeof(title), "VM %s%s%s: policy %s, nodes %s", id,
+		 *name ? " " : "", name, policy, nodes);
+	snprintf(label, sizeof(label), "guest RAM, %llu MiB", (unsigned long long)pages >> 8);
+	w.li = layout_image_open(out, title, 1);
+	if (!w.li)
+		return -errno;
+	layout_image_panel(w.li, label, sample);
+	ret = residency_walk(atoi(pid), slots, nslots, sample, &r, layout_page, &w);
+	if (layout_image_close(w.li) && !ret)
+		ret = -EIO;
 	return ret;
 }

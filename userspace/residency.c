@@ -48,6 +48,13 @@ static void account(struct residency *r, int status, uint64_t weight)
 int residency_query(int pid, const struct memslot *slots, int nslots,
 		    unsigned long sample, struct residency *r)
 {
+	return residency_walk(pid, slots, nslots, sample, r, NULL, NULL);
+}
+
+int residency_walk(int pid, const struct memslot *slots, int nslots,
+		   unsigned long sample, struct residency *r,
+		   void (*page)(void *arg, uint64_t gfn, int status), void *arg)
+{
 	static void *pages[CHUNK];
 	static int status[CHUNK];
 	static uint64_t weight[CHUNK];
@@ -69,8 +76,13 @@ int residency_query(int pid, const struct memslot *slots, int nslots,
 			/* nodes == NULL: report each page's node, move nothing. */
 			if (move_pages(pid, n, pages, NULL, status, 0) < 0)
 				return -errno;
-			for (unsigned long k = 0; k < n; k++)
+			for (unsigned long k = 0; k < n; k++) {
 				account(r, status[k], weight[k]);
+				if (page)
+					page(arg, slots[s].first_gfn +
+					     ((uintptr_t)pages[k] - slots[s].hva) / GUEST_PAGE,
+					     status[k]);
+			}
 		}
 	}
 	return 0;

@@ -215,6 +215,29 @@ if command -v tmux >/dev/null; then
 else
 	skip "top in tmux (tmux not installed)"
 fi
+# A picture of the running (fake) VM, drawn by gnuplot.
+if command -v gnuplot >/dev/null; then
+	expect "show --layout out.png" 0 "$ctl" show web,1 --layout "$tmp/layout.png"
+	if file "$tmp/layout.png" | grep -q "PNG image data, 580 x 760"; then ok "layout: a 580x760 PNG"; else ko "layout PNG" "$(file "$tmp/layout.png")"; fi
+	expect "show --layout out.svg --sample 4" 0 "$ctl" show "$vm" --sample 4 --layout "$tmp/layout.svg"
+	if grep -q "node 0" "$tmp/layout.svg" && grep -q "not backed" "$tmp/layout.svg" &&
+	   grep -q "VM $vm web,1: policy none, nodes 0" "$tmp/layout.svg"; then
+		ok "layout: title and legend (node 0, not backed)"
+	else
+		ko "layout title and legend" "$(grep -c . "$tmp/layout.svg") lines"
+	fi
+	# Recorded layouts (the demo's): round-4k alternates nodes, first-touch
+	# leaves a hole; the picture has a panel for each.
+	awk 'BEGIN { for (g = 0; g < 8192; g++) print g, g % 2 }' >"$tmp/r4k.txt"
+	awk 'BEGIN { for (g = 0; g < 8192; g++) print g, (g < 4096 ? 1 : "-") }' >"$tmp/ft.txt"
+	expect "layout of recorded files" 0 env KVMNUMA_SYSFS="$tmp/none" "$ctl" layout "$tmp/demo.svg" round-4k="$tmp/r4k.txt" first-touch="$tmp/ft.txt"
+	if grep -q "round-4k" "$tmp/demo.svg" && grep -q "first-touch" "$tmp/demo.svg" && grep -q "node 1" "$tmp/demo.svg"; then
+		ok "layout: one panel per file, titled"; else ko "layout panels"; fi
+	expect "layout needs files: usage" 1 "$ctl" layout "$tmp/x.png"
+else
+	skip "show --layout, layout (gnuplot not installed)"
+fi
+expect "show --layout with --json: usage" 1 "$ctl" show "$vm" --json --layout "$tmp/x.png"
 expect "show --sample 7" 0 "$ctl" show "$vm" --sample 7
 has "show --sample: estimates" "every 7-th page"
 expect "set policy" 0 "$ctl" set "$vm" first-touch --nodes 0
