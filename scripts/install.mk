@@ -33,7 +33,9 @@ TOOL_FILES := $(SBINDIR)/kvmnumactl $(SBINDIR)/kvmnumad $(BINDIR)/kvmnuma-launch
 	$(foreach m,$(MAN_PAGES),$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m))) \
 	$(foreach d,$(DOCS),$(DOCDIR)/$(notdir $(d))) \
 	$(DOCDIR)/examples/modprobe.d/kvmnuma.conf \
-	$(DOCDIR)/examples/modules-load.d/kvmnuma.conf
+	$(DOCDIR)/examples/modules-load.d/kvmnuma.conf \
+	$(DOCDIR)/examples/systemd/kvmnuma-metrics.service \
+	$(DOCDIR)/examples/systemd/kvmnuma-metrics.timer
 MODULE_FILES = $(foreach m,kmod/kvmnuma guest-driver/kvmnuma_guest,\
 	$(foreach z,.ko .ko.xz .ko.gz .ko.zst,\
 	/lib/modules/$(KREL)/$(INSTALL_MOD_DIR)/$(m)$(z)))
@@ -68,7 +70,7 @@ install-modules: modules
 install-tools: userspace man
 	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSTEMDUNITDIR) \
 		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(DOCDIR)/examples/modprobe.d \
-		$(DESTDIR)$(DOCDIR)/examples/modules-load.d
+		$(DESTDIR)$(DOCDIR)/examples/modules-load.d $(DESTDIR)$(DOCDIR)/examples/systemd
 	$(INSTALL) -m 755 userspace/kvmnumactl userspace/kvmnumad $(DESTDIR)$(SBINDIR)/
 	sed 's/^version=@VERSION@$$/version=$(VERSION)/' scripts/kvmnuma-launch > $(DESTDIR)$(BINDIR)/kvmnuma-launch
 	chmod 755 $(DESTDIR)$(BINDIR)/kvmnuma-launch
@@ -81,12 +83,15 @@ install-tools: userspace man
 	$(INSTALL) -m 644 $(DOCS) $(DESTDIR)$(DOCDIR)/
 	$(INSTALL) -m 644 scripts/examples/modprobe.d/kvmnuma.conf $(DESTDIR)$(DOCDIR)/examples/modprobe.d/
 	$(INSTALL) -m 644 scripts/examples/modules-load.d/kvmnuma.conf $(DESTDIR)$(DOCDIR)/examples/modules-load.d/
+	$(INSTALL) -m 644 scripts/examples/systemd/kvmnuma-metrics.service \
+		scripts/examples/systemd/kvmnuma-metrics.timer $(DESTDIR)$(DOCDIR)/examples/systemd/
 
 uninstall: uninstall-tools uninstall-modules
 
 uninstall-tools:
 	rm -f $(addprefix $(DESTDIR),$(TOOL_FILES))
 	-rmdir $(DESTDIR)$(DOCDIR)/examples/modprobe.d $(DESTDIR)$(DOCDIR)/examples/modules-load.d \
+		$(DESTDIR)$(DOCDIR)/examples/systemd \
 		$(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) 2>/dev/null
 	$(if $(DESTDIR),scripts/prune-empty-dirs $(DESTDIR))
 

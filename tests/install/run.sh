@@ -46,7 +46,8 @@ for f in usr/local/sbin/kvmnumactl usr/local/sbin/kvmnumad usr/local/bin/kvmnuma
 	usr/local/share/man/man4/kvmnuma_guest.4 usr/local/share/doc/kvmnuma/README \
 	usr/local/share/doc/kvmnuma/sysfs-kernel-kvmnuma \
 	usr/local/share/doc/kvmnuma/examples/modprobe.d/kvmnuma.conf \
-	usr/local/share/doc/kvmnuma/examples/modules-load.d/kvmnuma.conf; do
+	usr/local/share/doc/kvmnuma/examples/modules-load.d/kvmnuma.conf \
+	usr/local/share/doc/kvmnuma/examples/systemd/kvmnuma-metrics.timer; do
 	check "installed $f" test -s "$d/$f"
 done
 host_ko=$(ls "$m"/kmod/kvmnuma.ko* 2>/dev/null)
@@ -101,7 +102,7 @@ if [ -f /usr/share/bash-completion/bash_completion ]; then
 		comp kvmnumactl set 4242 none --nodes ""
 		comp kvmnumactl show 4242 --s' _ "$d/usr/local/share/bash-completion/completions/kvmnumactl" 2>&1)
 	expect_line() { if sed -n "${1}p" <<<"$comp" | grep -qx -- "$2"; then ok "completion: $3"; else ko "completion: $3" "$comp"; fi; }
-	expect_line 1 "list show set pin advise policies " "commands"
+	expect_line 1 "list show set pin advise top metrics layout policies " "commands"
 	expect_line 2 "4242 4242.1 " "VM ids from sysfs"
 	expect_line 3 "first-touch first-touch+carrefour " "policy names"
 	expect_line 4 "0.* all " "node lists"
