@@ -102,7 +102,7 @@ static void usage(FILE *out)
 		"    (QEMU -name, libvirt's domain name).\n"
 		"show --sample N asks the node of every N-th page only (large VMs);\n"
 		"    --layout FILE draws the guest RAM by host node with gnuplot (PNG,\n"
-		"    or SVG for a name ending in .svg).\n"
+		"    or SVG for a name ending in .svg; \"-\": PNG on stdout).\n"
 		"set --nodes LIST (\"0-3\", \"0,2\", libnuma syntax) writes the allowed\n"
 		"    nodes before the policy.\n"
 		"pin spreads the threads \"CPU <n>/KVM\" (QEMU -name ...,debug-threads=on)\n"
@@ -239,7 +239,8 @@ static int cmd_show(const char *id, const struct opts *o)
 				ret == -EIO ? " (gnuplot failed; package gnuplot-nox)" : "");
 			return errno_exit(ret);
 		}
-		printf("%s\n", o->layout);
+		if (strcmp(o->layout, "-"))
+			printf("%s\n", o->layout);
 		return 0;
 	}
 	ret = show_vm(id, o->json, o->sample);

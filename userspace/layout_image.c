@@ -53,9 +53,13 @@ struct layout_image *layout_image_open(const char *out, const char *title, int n
 	}
 	fprintf(li->gp, "set terminal %s size %d,%d font \"sans,10\"\n",
 		svg ? "svg" : "pngcairo", 60 + npanels * 520, 760);
-	fputs("set output ", li->gp);
-	put_quoted(li->gp, out);
-	fputs("\nset multiplot layout 1,", li->gp);
+	/* "-": gnuplot writes the picture on our stdout. */
+	if (strcmp(out, "-")) {
+		fputs("set output ", li->gp);
+		put_quoted(li->gp, out);
+		fputc('\n', li->gp);
+	}
+	fputs("set multiplot layout 1,", li->gp);
 	fprintf(li->gp, "%d title ", npanels);
 	put_quoted(li->gp, title);
 	fputs(" font \"sans,12\"\n", li->gp);

@@ -13,7 +13,10 @@
 
 struct layout_image;
 
-/* Starts gnuplot for @npanels panels into @out, titled @title; NULL + errno. */
+/*
+ * Starts gnuplot for @npanels panels into @out ("-": a PNG on stdout),
+ * titled @title; NULL + errno.
+ */
 struct layout_image *layout_image_open(const char *out, const char *title, int npanels);
 
 /*

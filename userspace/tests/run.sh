@@ -219,6 +219,8 @@ fi
 if command -v gnuplot >/dev/null; then
 	expect "show --layout out.png" 0 "$ctl" show web,1 --layout "$tmp/layout.png"
 	if file "$tmp/layout.png" | grep -q "PNG image data, 580 x 760"; then ok "layout: a 580x760 PNG"; else ko "layout PNG" "$(file "$tmp/layout.png")"; fi
+	"$ctl" show web,1 --layout - >"$tmp/stdout.png" 2>"$tmp/stdout.err"
+	if file "$tmp/stdout.png" | grep -q "PNG image data, 580 x 760"; then ok "layout on stdout (--layout -)"; else ko "layout on stdout" "$(file "$tmp/stdout.png"; cat "$tmp/stdout.err")"; fi
 	expect "show --layout out.svg --sample 4" 0 "$ctl" show "$vm" --sample 4 --layout "$tmp/layout.svg"
 	if grep -q "node 0" "$tmp/layout.svg" && grep -q "not backed" "$tmp/layout.svg" &&
 	   grep -q "VM $vm web,1: policy none, nodes 0" "$tmp/layout.svg"; then
