@@ -18,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "../common/policy.h"
 #include "advise_cmd.h"
@@ -42,12 +44,12 @@ enum {
 enum {
 	OPT_JSON = 1 << 0, OPT_NODES = 1 << 1, OPT_SAMPLE = 1 << 2,
 	OPT_SECONDS = 1 << 3, OPT_DRY_RUN = 1 << 4, OPT_ONCE = 1 << 5,
-	OPT_SORT = 1 << 6, OPT_LAYOUT = 1 << 7,
+	OPT_SORT = 1 << 6, OPT_LAYOUT = 1 << 7, OPT_WAIT = 1 << 8,
 };
 
 struct opts {
 	unsigned int given;	/* OPT_* bits seen on the command line */
-	bool json, dry_run, once;
+	bool json, dry_run, once, wait;
 	unsigned long sample;
 	unsigned long seconds;
 	const char *nodes;
@@ -65,7 +67,7 @@ static const struct command {
 	{ "list", 0, OPT_JSON, "list [--json]" },
 	{ "show", 1, OPT_JSON | OPT_SAMPLE | OPT_LAYOUT,
 	  "show VM [--sample N] [--json | --layout FILE.png]" },
-	{ "set", 2, OPT_NODES, "set VM POLICY [--nodes LIST]" },
+	{ "set", 2, OPT_NODES | OPT_WAIT, "set VM POLICY [--nodes LIST] [--wait]" },
 	{ "pin", 1, OPT_DRY_RUN, "pin VM [--dry-run]" },
 	{ "advise", 1, OPT_JSON | OPT_SECONDS, "advise VM [--seconds N] [--json]" },
 	{ "policies", 0, OPT_JSON, "policies [--json]" },
@@ -86,6 +88,7 @@ static const struct option long_options[] = {
 	{ "once", no_argument, NULL, 'o' },
 	{ "sort", required_argument, NULL, 'S' },
 	{ "layout", required_argument, NULL, 'L' },
+	{ "wait", no_argument, NULL, 'w' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -104,7 +107,8 @@ static void usage(FILE *out)
 		"    --layout FILE draws the guest RAM by host node with gnuplot (PNG,\n"
 		"    or SVG for a name ending in .svg; \"-\": PNG on stdout).\n"
 		"set --nodes LIST (\"0-3\", \"0,2\", libnuma syntax) writes the allowed\n"
-		"    nodes before the policy.\n"
+		"    nodes before the policy; --wait shows the placement's progress\n"
+		"    (percentage, ETA) and returns when it is done.\n"
 		"pin spreads the threads \"CPU <n>/KVM\" (QEMU -name ...,debug-threads=on)\n"
 		"    over the VM's nodes, one CPU each.\n"
 		"advise samples the VM's accesses for N s (default 10) and applies the\n"
@@ -308,6 +312,87 @@ static int check_set(const char *policy, struct opts *o)
 	return 0;
 }
 
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static unsigned long long placement_u64(const char *id, const char *file)
+{
+	char path[64], buf[32];
+
+	snprintf(path, sizeof(path), "placement/%s", file);
+	return vm_read(id, path, buf, sizeof(buf)) ? 0 : strtoull(buf, NULL, 10);
+}
+
+/*
+ * set --wait: follows placement/ until the layout is in place.  Progress
+ * (pages placed or moved out of those walked) and an ETA from the rate so
+ * far go to stderr, one line a second (rewritten in place on a terminal).
+ * Returns 0 when done, EXIT_SYSTEM when moves failed, when moves wait for
+ * a kvmnumad that does not come (10 s), or when the VM went away.
+ */
+static int wait_placement(const char *id)
+{
+	bool tty = isatty(STDERR_FILENO);
+	double t0 = now_s(), no_daemon_since = 0;
+	char state[32], last[160] = "";
+
+	for (;;) {
+		unsigned long long total, placed, moved, failed, pending, done;
+		char line[160];
+		double t = now_s(), pct, eta;
+
+		if (vm_read(id, "placement/state", state, sizeof(state))) {
+			if (vm_resolve(id, line, sizeof(line))) {
+				fprintf(stderr, "%skvmnumactl: VM %s went away\n", tty ? "\n" : "", id);
+				return EXIT_NO_VM;
+			}
+			return 0;	/* a module without placement/: nothing to wait for */
+		}
+		total = placement_u64(id, "pages_total");
+		placed = placement_u64(id, "pages_placed");
+		moved = placement_u64(id, "pages_moved");
+		failed = placement_u64(id, "pages_move_failed");
+		pending = placement_u64(id, "moves_pending");
+		done = placed + moved + failed;
+		if (!strcmp(state, "idle") || !strcmp(state, "done")) {
+			fprintf(stderr, "%splacement %s: %llu pages in place, %llu moved, %llu failed, %.1f s\n",
+				tty && *last ? "\r\033[K" : "", state, placed, moved, failed, t - t0);
+			if (failed) {
+				fprintf(stderr, "kvmnumactl: VM %s: %llu page moves failed (see kvmnumad's log)\n",
+					id, failed);
+				return EXIT_SYSTEM;
+			}
+			return 0;
+		}
+		if (!strcmp(state, "waiting-for-kvmnumad")) {
+			if (!no_daemon_since)
+				no_daemon_since = t;
+			if (t - no_daemon_since > 10) {
+				fprintf(stderr, "%skvmnumactl: VM %s: %llu page moves wait for kvmnumad, "
+					"which is not running (systemctl start kvmnumad)\n",
+					tty ? "\n" : "", id, pending);
+				return EXIT_SYSTEM;
+			}
+		} else {
+			no_daemon_since = 0;
+		}
+		pct = total ? 100.0 * done / total : 0;
+		eta = done && total > done ? (t - t0) * (total - done) / done : 0;
+		snprintf(line, sizeof(line), "placement %s: %llu/%llu pages (%.1f%%), %llu moves pending, ETA %s%.0f s",
+			 state, done, total, pct, pending, done ? "" : "? ", eta);
+		if (strcmp(line, last)) {
+			fprintf(stderr, tty ? "\r\033[K%s" : "%s\n", line);
+			snprintf(last, sizeof(last), "%s", line);
+		}
+		usleep(tty ? 200000 : 1000000);
+	}
+}
+
 static int cmd_set(const char *id, const char *policy, const struct opts *o)
 {
 	int ret;
@@ -318,7 +403,8 @@ static int cmd_set(const char *id, const char *policy, const struct opts *o)
 		if (ret)
 			return ret;
 	}
-	return set_attr(id, "policy", policy);
+	ret = set_attr(id, "policy", policy);
+	return ret || !o->wait ? ret : wait_placement(id);
 }
 
 static int cmd_pin(const char *id, const struct opts *o)
@@ -409,6 +495,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			o->once = true;
 			o->given |= OPT_ONCE;
 			break;
+		case 'w':
+			o->wait = true;
+			o->given |= OPT_WAIT;
+			break;
 		case 'L':
 			o->layout = optarg;
 			o->given |= OPT_LAYOUT;
@@ -439,7 +529,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 
 static const char *const option_names[] = {
 	"--json", "--nodes", "--sample", "--seconds", "--dry-run", "--once",
-	"--sort", "--layout",
+	"--sort", "--layout", "--wait",
 };
 
 /* The command, checked against its operand count and options. */

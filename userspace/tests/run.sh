@@ -254,6 +254,27 @@ expect "set --nodes garbage: usage" 1 "$ctl" set "$vm" none --nodes 0-x
 if [ "$(<"$KVMNUMA_SYSFS/vms/$vm/policy")" = first-touch ]; then ok "set wrote the policy"; else ko "set wrote the policy"; fi
 expect "set unknown policy: usage" 1 "$ctl" set "$vm" bogus
 
+# set --wait follows placement/ (here a script plays the module's walk).
+p=$KVMNUMA_SYSFS/vms/$vm/placement
+# (the state last: a reader never sees a final state with earlier counters)
+place() { echo "$2" >"$p/pages_total"; echo "$3" >"$p/pages_placed"; echo "$4" >"$p/pages_moved"
+	  echo "$5" >"$p/pages_move_failed"; echo "$6" >"$p/moves_pending"; echo "$1" >"$p/state"; }
+place running 1000 0 0 0 0
+(sleep 1.2; place running 1000 400 0 0 0; sleep 1.2; place moving 1000 700 200 0 100; sleep 1.2; place done 1000 700 300 0 0) &
+expect "set --wait" 0 "$ctl" set "$vm" round-4k --wait
+has "set --wait: progress with percentage and ETA" "^placement running: 400/1000 pages \(40\.0%\), 0 moves pending, ETA [0-9]+ s$"
+has "set --wait: moves" "^placement moving: 900/1000 pages \(90\.0%\), 100 moves pending"
+has "set --wait: done" "^placement done: 700 pages in place, 300 moved, 0 failed"
+place running 1000 0 0 0 0
+(sleep 1.2; place done 1000 990 0 10 0) &
+expect "set --wait, moves failed: exit 5" 5 "$ctl" set "$vm" round-4k --wait
+has "set --wait: failed moves reported" "10 page moves failed"
+place waiting-for-kvmnumad 1000 990 0 0 10
+expect "set --wait without kvmnumad: exit 5 after 10 s" 5 "$ctl" set "$vm" round-4k --wait
+has "set --wait: says kvmnumad is not running" "10 page moves wait for kvmnumad, which is not running"
+place running 3 3 3 3 3
+echo none >"$KVMNUMA_SYSFS/vms/$vm/policy"
+
 # A second VM whose attributes refuse writes (directories: EISDIR).
 mkvm "$vm.1" "$vm" "$hva"
 rm "$KVMNUMA_SYSFS/vms/$vm.1/nodes"; mkdir "$KVMNUMA_SYSFS/vms/$vm.1/nodes"
