@@ -29,6 +29,7 @@
 #include "top.h"
 #include "nodelist.h"
 #include "placement_view.h"
+#include "residency.h"
 #include "vcpu_pin.h"
 #include "vmname.h"
 #include "vmsysfs.h"
@@ -64,7 +65,7 @@ static const struct command {
 	unsigned int options;	/* OPT_* bits accepted */
 	const char *synopsis;
 } commands[] = {
-	{ "list", 0, OPT_JSON, "list [--json]" },
+	{ "list", 0, OPT_JSON | OPT_SAMPLE, "list [--sample N] [--json]" },
 	{ "show", 1, OPT_JSON | OPT_SAMPLE | OPT_LAYOUT,
 	  "show VM [--sample N] [--json | --layout FILE.png]" },
 	{ "set", 2, OPT_NODES | OPT_WAIT, "set VM POLICY [--nodes LIST] [--wait]" },
@@ -101,6 +102,8 @@ static void usage(FILE *out)
 		fprintf(out, "%s kvmnumactl %s\n", i ? "      " : "", commands[i].synopsis);
 	fprintf(out,
 		"       kvmnumactl --help | --version\n"
+		"list shows where each VM's RAM is, asking every N-th page (--sample,\n"
+		"    default 64: estimates; root or CAP_SYS_NICE, else \"?\").\n"
 		"VM is an id from 'list' (the QEMU pid for its first VM) or the VM's name\n"
 		"    (QEMU -name, libvirt's domain name).\n"
 		"show --sample N asks the node of every N-th page only (large VMs);\n"
@@ -160,18 +163,66 @@ static int errno_exit(int err)
 	return err == -ENOENT || err == -ESRCH ? EXIT_NO_VM : EXIT_SYSTEM;
 }
 
+struct list_ctx {
+	struct json_object *vms;	/* NULL: text */
+	unsigned long sample;
+};
+
+/* "0:61% 1:39%": share of the guest's pages on each node (text). */
+static void share_text(const struct residency *r, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int n = 0; n < NODELIST_MAX && used < len; n++)
+		if (r->on_node[n])
+			used += snprintf(buf + used, len - used, "%s%d:%.0f%%", used ? " " : "",
+					 n, 100.0 * r->on_node[n] / r->pages_total);
+	if (!used)
+		snprintf(buf, len, "-");
+}
+
+static struct json_object *share_json(const struct residency *r)
+{
+	struct json_object *ram = json_object_new_object(), *rows = json_object_new_array();
+
+	json_object_object_add(ram, "sample", json_object_new_uint64(r->sample));
+	json_object_object_add(ram, "pages_total", json_object_new_uint64(r->pages_total));
+	for (int n = 0; n < NODELIST_MAX; n++) {
+		struct json_object *row;
+
+		if (!r->on_node[n])
+			continue;
+		row = json_object_new_object();
+		json_object_object_add(row, "node", json_object_new_int(n));
+		json_object_object_add(row, "pages", json_object_new_uint64(r->on_node[n]));
+		json_object_object_add(row, "percent",
+				       json_percent(100.0 * r->on_node[n] / r->pages_total));
+		json_object_array_add(rows, row);
+	}
+	json_object_object_add(ram, "nodes", rows);
+	return ram;
+}
+
 static int list_one(const char *id, void *arg)
 {
-	char pid[32], vcpus[32], mem[32], policy[64], nodes[256], name[256];
-	struct json_object *vms = arg, *vm;
+	char pid[32], vcpus[32], mem[32], policy[64], nodes[256], name[256], state[32];
+	char share[256];
+	static struct residency r;
+	struct list_ctx *ctx = arg;
+	struct json_object *vm;
+	bool ram_ok;
 
 	vm_field(id, "pid", pid, sizeof(pid));
 	vm_field(id, "vcpus", vcpus, sizeof(vcpus));
 	vm_field(id, "memory_bytes", mem, sizeof(mem));
 	vm_field(id, "policy", policy, sizeof(policy));
 	vm_field(id, "nodes", nodes, sizeof(nodes));
+	vm_field(id, "placement/state", state, sizeof(state));
 	vm_name(id, name, sizeof(name));
-	if (vms) {
+	/* Where the RAM is: sampled (every sample-th page), needs CAP_SYS_NICE. */
+	ram_ok = !residency_of_vm(id, ctx->sample, &r) && r.pages_total;
+	if (ctx->vms) {
 		vm = json_object_new_object();
 		json_object_object_add(vm, "vm", json_object_new_string(id));
 		json_object_object_add(vm, "name", *name ? json_object_new_string(name) : NULL);
@@ -179,30 +230,38 @@ static int list_one(const char *id, void *arg)
 		json_object_object_add(vm, "vcpus", json_sysfs_number(vcpus));
 		json_object_object_add(vm, "memory_bytes", json_sysfs_number(mem));
 		json_object_object_add(vm, "policy", json_object_new_string(policy));
+		json_object_object_add(vm, "state", json_object_new_string(state));
 		json_object_object_add(vm, "nodes", json_object_new_string(nodes));
-		json_object_array_add(vms, vm);
+		json_object_object_add(vm, "ram", ram_ok ? share_json(&r) : NULL);
+		json_object_array_add(ctx->vms, vm);
 	} else {
-		printf("%-12s %-16s %8s %6s %10llu %-22s %s\n", id, *name ? name : "-",
-		       pid, vcpus, strtoull(mem, NULL, 10) >> 20, policy, nodes);
+		if (ram_ok)
+			share_text(&r, share, sizeof(share));
+		else
+			snprintf(share, sizeof(share), "?");
+		printf("%-12s %-16s %8s %6s %10llu %-22s %-10s %-8s %s\n", id,
+		       *name ? name : "-", pid, vcpus, strtoull(mem, NULL, 10) >> 20,
+		       policy, state, nodes, share);
 	}
 	return 0;
 }
 
-static int cmd_list(bool json)
+static int cmd_list(const struct opts *o)
 {
-	struct json_object *doc = NULL, *vms = NULL;
+	struct list_ctx ctx = { .sample = o->sample ? o->sample : 64 };
+	struct json_object *doc = NULL;
 	int ret;
 
-	if (json) {
+	if (o->json) {
 		doc = json_doc_new();
-		vms = json_object_new_array();
-		json_object_object_add(doc, "vms", vms);
+		ctx.vms = json_object_new_array();
+		json_object_object_add(doc, "vms", ctx.vms);
 	} else {
-		printf("%-12s %-16s %8s %6s %10s %-22s %s\n", "VM", "NAME", "PID",
-		       "VCPUS", "MEM(MiB)", "POLICY", "NODES");
+		printf("%-12s %-16s %8s %6s %10s %-22s %-10s %-8s %s\n", "VM", "NAME", "PID",
+		       "VCPUS", "MEM(MiB)", "POLICY", "STATE", "NODES", "RAM PER NODE");
 	}
-	ret = vm_for_each(list_one, vms);
-	if (json) {
+	ret = vm_for_each(list_one, &ctx);
+	if (o->json) {
 		if (ret)
 			json_object_put(doc);
 		else
@@ -594,7 +653,7 @@ int main(int argc, char **argv)
 		return EXIT_NOT_LOADED;
 	}
 	if (!strcmp(cmd->name, "list"))
-		return cmd_list(o.json);
+		return cmd_list(&o);
 	if (!strcmp(cmd->name, "top"))
 		return top_run(o.once, o.seconds ? o.seconds : 1, o.sort);
 	if (!strcmp(cmd->name, "metrics"))

@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <numaif.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "residency.h"
@@ -86,4 +87,18 @@ int residency_walk(int pid, const struct memslot *slots, int nslots,
 		}
 	}
 	return 0;
+}
+
+int residency_of_vm(const char *id, unsigned long sample, struct residency *r)
+{
+	static struct memslot slots[RESIDENCY_MAX_SLOTS];
+	char pid[32];
+	int nslots;
+
+	nslots = memslots_read(id, slots, RESIDENCY_MAX_SLOTS);
+	if (nslots < 0)
+		return nslots;
+	if (vm_read(id, "pid", pid, sizeof(pid)))
+		return -ENOENT;
+	return residency_query(atoi(pid), slots, nslots, sample, r);
 }

@@ -48,4 +48,9 @@ int residency_walk(int pid, const struct memslot *slots, int nslots,
 		   unsigned long sample, struct residency *r,
 		   void (*page)(void *arg, uint64_t gfn, int status), void *arg);
 
+#define RESIDENCY_MAX_SLOTS 512	/* QEMU uses a handful of memslots */
+
+/* residency_query() of VM @id (its memslots and pid from sysfs); 0 or -errno. */
+int residency_of_vm(const char *id, unsigned long sample, struct residency *r);
+
 #endif /* KVMNUMA_RESIDENCY_H */

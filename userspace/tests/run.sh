@@ -103,11 +103,13 @@ expect "policies --json" 0 "$ctl" policies --json
 jis "policies --json: schema_version" "d['schema_version']" 1
 jis "policies --json: names" "len(d['policies'])" 7
 expect "policies without the module" 0 env KVMNUMA_SYSFS="$tmp/none" "$ctl" policies
-expect "--sample on list: usage" 1 "$ctl" list --sample 3
+expect "--layout on list: usage" 1 "$ctl" list --layout x.png
 expect "not loaded: exit 2" 2 env KVMNUMA_SYSFS="$tmp/none" "$ctl" list
 expect "no such VM: exit 3" 3 "$ctl" show 999999999
 expect "list" 0 "$ctl" list
-has "list shows the VM and its name (-name guest=NAME)" "^$vm +web,1 +$vm +3 +4 +none +0$"
+has "list shows the VM, its name (-name guest=NAME), state, RAM per node (every 64th page)" "^$vm +web,1 +$vm +3 +4 +none +running +0 +0:69%$"
+expect "list --sample 1" 0 "$ctl" list --sample 1
+has "list --sample 1: exact share" "^$vm .* 0:68%$"
 expect "show by name" 0 "$ctl" show web,1
 has "show by name finds the VM" "^VM $vm web,1 \(pid $vm\)"
 expect "unknown name: exit 3" 3 "$ctl" show web
@@ -129,6 +131,7 @@ jis "list --json: schema_version" "d['schema_version']" 1
 jis "list --json: vm key, pid a number, name" "(d['vms'][0]['vm'], d['vms'][0]['pid'] + 0, d['vms'][0]['name'])" "('$vm', $vm, 'web,1')"
 expect "--json after the command" 0 "$ctl" list --json
 jis "list --json (option last)" "d['vms'][0]['nodes']" 0
+jis "list --json: state, RAM per node" "(d['vms'][0]['state'], d['vms'][0]['ram']['sample'], d['vms'][0]['ram']['nodes'][0]['node'], d['vms'][0]['ram']['nodes'][0]['pages'])" "('running', 64, 0, 704)"
 expect "show" 0 "$ctl" show "$vm"
 has "show: node 0 holds the 700 touched pages" "^  0 +700 +2\.7 +68\.4$"
 has "show: 324 pages not backed" "^  not backed +324 "
