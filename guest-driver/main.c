@@ -84,3 +84,4 @@ module_exit(kvmnuma_guest_exit);
 
 MODULE_DESCRIPTION("kvmnuma guest driver: page events for first-touch placement");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(KVMNUMA_VERSION);

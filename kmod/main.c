@@ -97,3 +97,4 @@ module_exit(kvmnuma_exit);
 
 MODULE_DESCRIPTION("NUMA placement policies for KVM virtual machines");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(KVMNUMA_VERSION);

@@ -287,6 +287,13 @@ static ssize_t abi_version_show(struct kobject *kobj,
 	return sysfs_emit(buf, "%d\n", KVMNUMA_ABI_VERSION);
 }
 
+/* The release (VERSION file, as MODULE_VERSION), for tools and bug reports. */
+static ssize_t version_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%s\n", KVMNUMA_VERSION);
+}
+
 static ssize_t default_policy_show(struct kobject *kobj,
 				   struct kobj_attribute *attr, char *buf)
 {
@@ -317,11 +324,13 @@ static ssize_t daemon_connected_show(struct kobject *kobj,
 }
 
 static struct kobj_attribute abi_version_attr = __ATTR_RO(abi_version);
+static struct kobj_attribute version_attr = __ATTR_RO(version);
 static struct kobj_attribute daemon_connected_attr = __ATTR_RO(daemon_connected);
 static struct kobj_attribute default_policy_attr = __ATTR_RW(default_policy);
 
 static struct attribute *top_attrs[] = {
 	&abi_version_attr.attr,
+	&version_attr.attr,
 	&daemon_connected_attr.attr,
 	&default_policy_attr.attr,
 	NULL,

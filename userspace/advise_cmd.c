@@ -16,6 +16,7 @@
 #include "../common/advise.h"
 #include "../common/policy.h"
 #include "advise_cmd.h"
+#include "jsonout.h"
 #include "vmsysfs.h"
 
 #define NODES KVMNUMA_ADVISE_MAX_NODES
@@ -107,13 +108,23 @@ int advise_vm(const char *id, unsigned long seconds, bool json)
 		return 5;
 	}
 	if (json) {
-		printf("{\"vm\":\"%s\",\"policy\":\"%s\",\"seconds\":%lu,\"samples\":%llu,"
-		       "\"locality_pct\":%u,\"imbalance_pct\":%u,\"class\":\"%s\","
-		       "\"recommended\":\"%s\"}\n", id, policy, seconds,
-		       (unsigned long long)adv.metrics.total,
-		       adv.metrics.locality_pct, adv.metrics.imbalance_pct,
-		       kvmnuma_advise_class_name(adv.class),
-		       kvmnuma_policy_name(adv.policy));
+		struct json_object *doc = json_doc_new();
+
+		json_object_object_add(doc, "vm", json_object_new_string(id));
+		json_object_object_add(doc, "policy", json_object_new_string(policy));
+		json_object_object_add(doc, "seconds", json_object_new_uint64(seconds));
+		json_object_object_add(doc, "nodes_sampled", json_object_new_uint64(n));
+		json_object_object_add(doc, "samples",
+				       json_object_new_uint64(adv.metrics.total));
+		json_object_object_add(doc, "locality_pct",
+				       json_object_new_uint64(adv.metrics.locality_pct));
+		json_object_object_add(doc, "imbalance_pct",
+				       json_object_new_uint64(adv.metrics.imbalance_pct));
+		json_object_object_add(doc, "class", json_object_new_string(
+				       kvmnuma_advise_class_name(adv.class)));
+		json_object_object_add(doc, "recommended", json_object_new_string(
+				       kvmnuma_policy_name(adv.policy)));
+		json_doc_print(doc);
 		return 0;
 	}
 	printf("VM %s (policy %s), %lu s, %llu sampled accesses over %u nodes\n",

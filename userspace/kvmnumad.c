@@ -15,6 +15,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -209,13 +210,14 @@ static int serve(int fd)
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: kvmnumad [-f] [-v] [--once]\n"
-		"  -f      foreground (the default: it never forks; systemd runs it so)\n"
-		"  -v      log one line per migration order\n"
-		"  --once  handle the orders pending now, then exit\n"
+		"usage: kvmnumad [-f] [-v] [--once] | --help | --version\n"
+		"  -f, --foreground  the default: it never forks; systemd runs it so\n"
+		"  -v, --verbose     log one line per migration order\n"
+		"  --once            handle the orders pending now, then exit\n"
 		"environment: KVMNUMA_DEV (default /dev/" KVMNUMA_DEV_NAME ")\n"
 		"exit codes: 0 stopped or done, 1 usage, 2 cannot open the device,\n"
-		"            3 device error\n");
+		"            3 device error\n"
+		"See kvmnumad(8).\n");
 }
 
 int main(int argc, char **argv)
@@ -223,20 +225,46 @@ int main(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_signal };
 	int fd, ret = 0;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-f")) {
-			continue;
-		} else if (!strcmp(argv[i], "-v")) {
+	static const struct option long_options[] = {
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "once", no_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	opterr = 0;	/* the error below names the option */
+	while ((c = getopt_long(argc, argv, "fvhV", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			break;
+		case 'v':
 			verbose = true;
-		} else if (!strcmp(argv[i], "--once")) {
+			break;
+		case 'o':
 			once = true;
-		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			break;
+		case 'h':
 			usage(stdout);
 			return 0;
-		} else {
-			usage(stderr);
+		case 'V':
+			printf("kvmnumad %s\n", KVMNUMA_VERSION);
+			return 0;
+		default:
+			if (optopt)
+				fprintf(stderr, "kvmnumad: unknown option '-%c'", optopt);
+			else
+				fprintf(stderr, "kvmnumad: unknown option '%s'", argv[optind - 1]);
+			fprintf(stderr, " (see 'kvmnumad --help')\n");
 			return 1;
 		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "kvmnumad: unexpected argument '%s' (see 'kvmnumad --help')\n",
+			argv[optind]);
+		return 1;
 	}
 	sigemptyset(&stop_set);
 	sigaddset(&stop_set, SIGTERM);

@@ -5,10 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
+#include "jsonout.h"
+#include "layout_image.h"
 #include "nodelist.h"
 #include "placement_view.h"
 #include "residency.h"
+#include "vmname.h"
 #include "vmsysfs.h"
 
 #define MAX_SLOTS 512	/* KVM's default KVM_USER_MEM_SLOTS is 32764, QEMU uses a handful */
@@ -26,8 +28,9 @@ static int not_hidden(const struct dirent *de)
 }
 
 /* Counters are listed from the directory so that new ones show up unasked. */
-static void show_stats(const char *id, struct json *j)
+static void show_stats(const char *id, struct json_object *doc)
 {
+	struct json_object *stats = NULL, *rows;
 	struct dirent **names;
 	char path[512], buf[64];
 	int n;
@@ -36,10 +39,12 @@ static void show_stats(const char *id, struct json *j)
 	n = scandir(path, &names, not_hidden, alphasort);
 	if (n < 0)
 		return;
-	if (j)
-		json_begin_object(j, "stats");
-	else
+	if (doc) {
+		stats = json_object_new_object();
+		json_object_object_add(doc, "stats", stats);
+	} else {
 		printf("counters:\n");
+	}
 	for (int i = 0; i < n; i++) {
 		const char *name = names[i]->d_name;
 
@@ -49,40 +54,40 @@ static void show_stats(const char *id, struct json *j)
 			unsigned long long count;
 			int node;
 
-			if (j)
-				json_begin_object(j, name);
-			else
+			rows = json_object_new_array();
+			if (!doc)
 				printf("  %-24s", name);
 			while (f && fscanf(f, "%d %llu", &node, &count) == 2) {
-				if (j) {
-					snprintf(buf, sizeof(buf), "%d", node);
-					json_u64(j, buf, count);
-				} else {
+				struct json_object *row = json_object_new_object();
+
+				json_object_object_add(row, "node", json_object_new_int(node));
+				json_object_object_add(row, "refaults", json_object_new_uint64(count));
+				json_object_array_add(rows, row);
+				if (!doc)
 					printf(" %d:%llu", node, count);
-				}
 			}
 			if (f)
 				fclose(f);
-			if (j)
-				json_end_object(j);
-			else
+			if (doc) {
+				json_object_object_add(stats, name, rows);
+			} else {
+				json_object_put(rows);
 				printf("\n");
+			}
 		} else {
 			vm_field(id, path, buf, sizeof(buf));
-			if (j)
-				json_number_text(j, name, buf);
+			if (doc)
+				json_object_object_add(stats, name, json_sysfs_number(buf));
 			else
 				printf("  %-24s %s\n", name, buf);
 		}
 		free(names[i]);
 	}
 	free(names);
-	if (j)
-		json_end_object(j);
 }
 
 /* placement/ comes with migration support; older modules lack it. */
-static void show_placement(const char *id, struct json *j)
+static void show_placement(const char *id, struct json_object *doc)
 {
 	char state[32], gran[32], buf[8][32], path[64];
 	size_t n = sizeof(placement_files) / sizeof(placement_files[0]);
@@ -94,13 +99,14 @@ static void show_placement(const char *id, struct json *j)
 		snprintf(path, sizeof(path), "placement/%s", placement_files[i]);
 		vm_field(id, path, buf[i], sizeof(buf[i]));
 	}
-	if (j) {
-		json_begin_object(j, "placement");
-		json_string(j, "state", state);
-		json_string(j, "granularity", gran);
+	if (doc) {
+		struct json_object *pl = json_object_new_object();
+
+		json_object_object_add(pl, "state", json_object_new_string(state));
+		json_object_object_add(pl, "granularity", json_object_new_string(gran));
 		for (size_t i = 0; i < n; i++)
-			json_number_text(j, placement_files[i], buf[i]);
-		json_end_object(j);
+			json_object_object_add(pl, placement_files[i], json_sysfs_number(buf[i]));
+		json_object_object_add(doc, "placement", pl);
 		return;
 	}
 	printf("placement: %s, granularity %s\n", state, gran);
@@ -113,40 +119,41 @@ static double pct(uint64_t part, uint64_t total)
 	return total ? 100.0 * part / total : 0.0;
 }
 
-static void row(struct json *j, const char *label, int node, uint64_t pages,
-		uint64_t total)
+/* One JSON row: pages, bytes, percent (and the node, if @node >= 0). */
+static struct json_object *json_row(int node, uint64_t pages, uint64_t total)
 {
-	if (j) {
-		json_begin_object(j, NULL);
-		if (node >= 0)
-			json_u64(j, "node", node);
-		else
-			json_string(j, "node", label);
-		json_u64(j, "pages", pages);
-		json_u64(j, "bytes", pages * 4096);
-		json_double(j, "percent", pct(pages, total));
-		json_end_object(j);
-	} else if (node >= 0) {
-		printf("  %-12d %12llu %10.1f %6.1f\n", node, (unsigned long long)pages,
-		       pages / 256.0, pct(pages, total));
-	} else {
-		printf("  %-12s %12llu %10.1f %6.1f\n", label, (unsigned long long)pages,
-		       pages / 256.0, pct(pages, total));
-	}
+	struct json_object *r = json_object_new_object();
+
+	if (node >= 0)
+		json_object_object_add(r, "node", json_object_new_int(node));
+	json_object_object_add(r, "pages", json_object_new_uint64(pages));
+	json_object_object_add(r, "bytes", json_object_new_uint64(pages * 4096));
+	json_object_object_add(r, "percent", json_percent(pct(pages, total)));
+	return r;
 }
 
-static void show_table(struct json *j, const struct residency *r,
+static void text_row(const char *label, uint64_t pages, uint64_t total)
+{
+	printf("  %-12s %12llu %10.1f %6.1f\n", label, (unsigned long long)pages,
+	       pages / 256.0, pct(pages, total));
+}
+
+static void show_table(struct json_object *doc, const struct residency *r,
 		       const int *allowed, int nallowed)
 {
 	bool listed[NODELIST_MAX] = { false };
+	struct json_object *ram = NULL, *rows = NULL;
+	char label[16];
 
 	for (int i = 0; i < nallowed; i++)
 		listed[allowed[i]] = true;
-	if (j) {
-		json_begin_object(j, "ram");
-		json_u64(j, "sample", r->sample);
-		json_u64(j, "pages_total", r->pages_total);
-		json_begin_array(j, "rows");
+	if (doc) {
+		ram = json_object_new_object();
+		rows = json_object_new_array();
+		json_object_object_add(ram, "sample", json_object_new_uint64(r->sample));
+		json_object_object_add(ram, "pages_total", json_object_new_uint64(r->pages_total));
+		json_object_object_add(ram, "nodes", rows);
+		json_object_object_add(doc, "ram", ram);
 	} else {
 		printf("RAM placement (%s):\n", r->sample > 1 ?
 		       "sampled, estimates" : "every page");
@@ -155,20 +162,28 @@ static void show_table(struct json *j, const struct residency *r,
 		printf("  %-12s %12s %10s %6s\n", "NODE", "PAGES", "MiB", "%");
 	}
 	/* Allowed nodes always get a row (a 0 there is news); others only if used. */
-	for (int node = 0; node < NODELIST_MAX; node++)
-		if (listed[node] || r->on_node[node])
-			row(j, NULL, node, r->on_node[node], r->pages_total);
-	row(j, "not backed", -1, r->not_backed, r->pages_total);
-	if (r->unknown)
-		row(j, "unknown", -1, r->unknown, r->pages_total);
-	if (j) {
-		json_end_array(j);
-		json_end_object(j);
+	for (int node = 0; node < NODELIST_MAX; node++) {
+		if (!listed[node] && !r->on_node[node])
+			continue;
+		if (doc) {
+			json_object_array_add(rows, json_row(node, r->on_node[node], r->pages_total));
+		} else {
+			snprintf(label, sizeof(label), "%d", node);
+			text_row(label, r->on_node[node], r->pages_total);
+		}
 	}
+	if (doc) {
+		json_object_object_add(ram, "not_backed", json_row(-1, r->not_backed, r->pages_total));
+		json_object_object_add(ram, "unknown", json_row(-1, r->unknown, r->pages_total));
+		return;
+	}
+	text_row("not backed", r->not_backed, r->pages_total);
+	if (r->unknown)
+		text_row("unknown", r->unknown, r->pages_total);
 }
 
 /* Returns 0 or -errno; the table or the error is printed either way. */
-static int show_ram(const char *id, struct json *j, unsigned long sample,
+static int show_ram(const char *id, struct json_object *doc, unsigned long sample,
 		    const int *allowed, int nallowed)
 {
 	static struct memslot slots[MAX_SLOTS];
@@ -184,12 +199,12 @@ static int show_ram(const char *id, struct json *j, unsigned long sample,
 	} else {
 		ret = residency_query(atoi(pid), slots, nslots, sample, &r);
 		if (!ret) {
-			show_table(j, &r, allowed, nallowed);
+			show_table(doc, &r, allowed, nallowed);
 			return 0;
 		}
 	}
-	if (j)
-		json_string(j, "ram_error", strerror(-ret));
+	if (doc)
+		json_object_object_add(doc, "ram_error", json_object_new_string(strerror(-ret)));
 	else
 		printf("RAM placement: unavailable (%s%s)\n", strerror(-ret),
 		       ret == -EPERM ? "; needs root or CAP_SYS_NICE" : "");
@@ -198,37 +213,83 @@ static int show_ram(const char *id, struct json *j, unsigned long sample,
 
 int show_vm(const char *id, bool json, unsigned long sample)
 {
-	char vals[3][32], policy[64], nodes[256];
+	char vals[3][32], policy[64], nodes[256], name[256];
 	static int allowed[NODELIST_MAX];
-	struct json jw, *j = json ? &jw : NULL;
+	struct json_object *doc = NULL;
 	int nallowed, ret;
 
 	for (int i = 0; i < 3; i++)
 		vm_field(id, basic_files[i], vals[i], sizeof(vals[i]));
 	vm_field(id, "policy", policy, sizeof(policy));
 	vm_field(id, "nodes", nodes, sizeof(nodes));
+	vm_name(id, name, sizeof(name));
 	nallowed = nodelist_parse(nodes, allowed, NODELIST_MAX);
 	if (nallowed < 0)
 		nallowed = 0;
-	if (j) {
-		json_init(j, stdout);
-		json_begin_object(j, NULL);
-		json_string(j, "id", id);
+	if (json) {
+		doc = json_doc_new();
+		json_object_object_add(doc, "vm", json_object_new_string(id));
+		json_object_object_add(doc, "name", *name ? json_object_new_string(name) : NULL);
 		for (int i = 0; i < 3; i++)
-			json_number_text(j, basic_files[i], vals[i]);
-		json_string(j, "policy", policy);
-		json_string(j, "nodes", nodes);
+			json_object_object_add(doc, basic_files[i], json_sysfs_number(vals[i]));
+		json_object_object_add(doc, "policy", json_object_new_string(policy));
+		json_object_object_add(doc, "nodes", json_object_new_string(nodes));
 	} else {
-		printf("VM %s (pid %s)\n", id, vals[0]);
+		printf("VM %s%s%s (pid %s)\n", id, *name ? " " : "", name, vals[0]);
 		printf("  %-24s %s\n", "policy", policy);
 		printf("  %-24s %s\n", "nodes", nodes);
 		printf("  %-24s %s\n", "vcpus", vals[1]);
 		printf("  %-24s %llu MiB\n", "memory", strtoull(vals[2], NULL, 10) >> 20);
 	}
-	show_stats(id, j);
-	show_placement(id, j);
-	ret = show_ram(id, j, sample, allowed, nallowed);
-	if (j)
-		json_end_object(j);
+	show_stats(id, doc);
+	show_placement(id, doc);
+	ret = show_ram(id, doc, sample, allowed, nallowed);
+	if (doc)
+		json_doc_print(doc);
+	return ret;
+}
+
+struct layout_walk {
+	struct layout_image *li;
+	uint64_t index;
+};
+
+static void layout_page(void *arg, uint64_t gfn, int status)
+{
+	struct layout_walk *w = arg;
+
+	(void)gfn;	/* points follow guest RAM, slot after slot: no holes drawn */
+	layout_image_point(w->li, w->index++, status >= 0 ? status : -1);
+}
+
+int layout_vm(const char *id, unsigned long sample, const char *out)
+{
+	static struct memslot slots[MAX_SLOTS];
+	static struct residency r;
+	char pid[32], policy[64], nodes[256], name[256], title[640], label[64];
+	struct layout_walk w = { 0 };
+	uint64_t pages = 0;
+	int nslots, ret;
+
+	nslots = memslots_read(id, slots, MAX_SLOTS);
+	if (nslots < 0)
+		return nslots;
+	if (vm_read(id, "pid", pid, sizeof(pid)))
+		return -ENOENT;
+	for (int i = 0; i < nslots; i++)
+		pages += slots[i].npages;
+	vm_field(id, "policy", policy, sizeof(policy));
+	vm_field(id, "nodes", nodes, sizeof(nodes));
+	vm_name(id, name, sizeof(name));
+	snprintf(title, sizeof(title), "VM %s%s%s: policy %s, nodes %s", id,
+		 *name ? " " : "", name, policy, nodes);
+	snprintf(label, sizeof(label), "guest RAM, %llu MiB", (unsigned long long)pages >> 8);
+	w.li = layout_image_open(out, title, 1);
+	if (!w.li)
+		return -errno;
+	layout_image_panel(w.li, label, sample);
+	ret = residency_walk(atoi(pid), slots, nslots, sample, &r, layout_page, &w);
+	if (layout_image_close(w.li) && !ret)
+		ret = -EIO;
 	return ret;
 }

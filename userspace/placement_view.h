@@ -12,4 +12,11 @@
  */
 int show_vm(const char *id, bool json, unsigned long sample);
 
+/*
+ * Draws VM @id's guest RAM, coloured by the host node of each page (every
+ * sample-th page), into the PNG (or .svg) @out with gnuplot.  Returns 0 or
+ * -errno (-EIO: gnuplot failed).
+ */
+int layout_vm(const char *id, unsigned long sample, const char *out);
+
 #endif /* KVMNUMA_PLACEMENT_VIEW_H */

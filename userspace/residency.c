@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <numaif.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "residency.h"
@@ -48,6 +49,13 @@ static void account(struct residency *r, int status, uint64_t weight)
 int residency_query(int pid, const struct memslot *slots, int nslots,
 		    unsigned long sample, struct residency *r)
 {
+	return residency_walk(pid, slots, nslots, sample, r, NULL, NULL);
+}
+
+int residency_walk(int pid, const struct memslot *slots, int nslots,
+		   unsigned long sample, struct residency *r,
+		   void (*page)(void *arg, uint64_t gfn, int status), void *arg)
+{
 	static void *pages[CHUNK];
 	static int status[CHUNK];
 	static uint64_t weight[CHUNK];
@@ -69,9 +77,28 @@ int residency_query(int pid, const struct memslot *slots, int nslots,
 			/* nodes == NULL: report each page's node, move nothing. */
 			if (move_pages(pid, n, pages, NULL, status, 0) < 0)
 				return -errno;
-			for (unsigned long k = 0; k < n; k++)
+			for (unsigned long k = 0; k < n; k++) {
 				account(r, status[k], weight[k]);
+				if (page)
+					page(arg, slots[s].first_gfn +
+					     ((uintptr_t)pages[k] - slots[s].hva) / GUEST_PAGE,
+					     status[k]);
+			}
 		}
 	}
 	return 0;
+}
+
+int residency_of_vm(const char *id, unsigned long sample, struct residency *r)
+{
+	static struct memslot slots[RESIDENCY_MAX_SLOTS];
+	char pid[32];
+	int nslots;
+
+	nslots = memslots_read(id, slots, RESIDENCY_MAX_SLOTS);
+	if (nslots < 0)
+		return nslots;
+	if (vm_read(id, "pid", pid, sizeof(pid)))
+		return -ENOENT;
+	return residency_query(atoi(pid), slots, nslots, sample, r);
 }

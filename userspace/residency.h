@@ -39,4 +39,18 @@ int memslots_read(const char *id, struct memslot *slots, int max);
 int residency_query(int pid, const struct memslot *slots, int nslots,
 		    unsigned long sample, struct residency *r);
 
+/*
+ * residency_query(), also calling @page for every page asked, in guest
+ * physical order within each slot, with its gfn and its move_pages status
+ * (a node >= 0, or -errno: -ENOENT/-EFAULT not backed).
+ */
+int residency_walk(int pid, const struct memslot *slots, int nslots,
+		   unsigned long sample, struct residency *r,
+		   void (*page)(void *arg, uint64_t gfn, int status), void *arg);
+
+#define RESIDENCY_MAX_SLOTS 512	/* QEMU uses a handful of memslots */
+
+/* residency_query() of VM @id (its memslots and pid from sysfs); 0 or -errno. */
+int residency_of_vm(const char *id, unsigned long sample, struct residency *r);
+
 #endif /* KVMNUMA_RESIDENCY_H */

@@ -129,9 +129,11 @@ hugepages_set() {
 # node_cpus N: CPU list of L1 node N.
 node_cpus() { cat "/sys/devices/system/node/node$1/cpulist"; }
 
+# LAB_KVMNUMA_KO: the host module to load (the dkms scenario points it at
+# the DKMS-built one); default the tree's kmod/kvmnuma.ko.
 kvmnuma_load() {
-	_ko=$LAB_TREE_L1/kmod/kvmnuma.ko
-	[ -f "$_ko" ] || { fail "kvmnuma_load: $LAB_TREE/kmod/kvmnuma.ko not built"; return 1; }
+	_ko=${LAB_KVMNUMA_KO:-$LAB_TREE_L1/kmod/kvmnuma.ko}
+	[ -f "$_ko" ] || { fail "kvmnuma_load: $_ko not built"; return 1; }
 	insmod "$_ko" "$@" || { fail "kvmnuma_load: insmod kvmnuma.ko $*"; dmesg | tail -n 20 >&2; return 1; }
 	note "kvmnuma.ko loaded $*"
 }
@@ -269,7 +271,7 @@ l2_start() {
 		-smp "$_vcpus" -m "${_mem}M" -object "$_obj" \
 		-nodefaults -display none -no-reboot \
 		-kernel "/boot/vmlinuz-$LAB_KVER" \
-		-initrd "$LAB_TREE/build/lab/l2-initramfs.cpio" \
+		-initrd "${LAB_L2_INITRD:-$LAB_TREE/build/lab/l2-initramfs.cpio}" \
 		-append "console=ttyS0 loglevel=5 panic=-1 $LAB_L2_APPEND lab.name=$_name $_append" \
 		-chardev "file,id=con,path=$_d/console.log" \
 		-serial chardev:con \

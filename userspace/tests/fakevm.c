@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Test helper for userspace/tests/run.sh (no KVM, no module needed):
- *   fakevm vm NPAGES TOUCHED NVCPUS   stands in for QEMU: maps NPAGES pages,
+ *   fakevm vm NPAGES TOUCHED NVCPUS [ARGS]  stands in for QEMU: maps NPAGES pages,
  *                                     touches the first TOUCHED, starts NVCPUS
  *                                     threads named "CPU <n>/KVM", prints the
  *                                     mapping's address, sleeps until killed.
@@ -34,7 +34,8 @@ static int vm(int argc, char **argv)
 	long npages, touched, nvcpus;
 	char *mem;
 
-	if (argc != 5)
+	/* Further arguments (e.g. -name guest=NAME) are only for /proc/PID/cmdline. */
+	if (argc < 5)
 		return 1;
 	npages = atol(argv[2]);
 	touched = atol(argv[3]);

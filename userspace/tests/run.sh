@@ -36,9 +36,14 @@ expect() {
 }
 # has NAME PATTERN: $out matches the extended regex.
 has() { if grep -Eq -- "$2" <<<"$out"; then ok "$1"; else ko "$1" "no /$2/ in: $out"; fi; }
-json_ok() {
-	if command -v jq >/dev/null; then jq -e . >/dev/null <<<"$out"
-	else python3 -m json.tool >/dev/null <<<"$out"; fi
+json_ok() { python3 -m json.tool >/dev/null <<<"$out"; }
+# jget EXPR: evaluates the Python expression EXPR on the JSON in $out (as d).
+jget() { python3 -c 'import json, sys; d = json.loads(sys.stdin.read()); print(eval(sys.argv[1]))' "$1" <<<"$out"; }
+# jis NAME EXPR WANTED: the expression's value is WANTED.
+jis() {
+	local got
+	got=$(jget "$2" 2>&1)
+	if [ "$got" = "$3" ]; then ok "$1"; else ko "$1" "$2 = '$got', wanted '$3'"; fi
 }
 
 make -s -C "$repo" userspace || { echo "0 passed, 1 failed"; exit 1; }
@@ -49,7 +54,7 @@ cc -O2 -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -I"$repo/include" \
 export KVMNUMA_SYSFS=$tmp/sysfs
 mkdir -p "$KVMNUMA_SYSFS/vms"
 echo 1 >"$KVMNUMA_SYSFS/abi_version"
-"$tmp/fakevm" vm 1024 700 3 >"$tmp/vm.out" &
+"$tmp/fakevm" vm 1024 700 3 -name guest=web,,1,debug-threads=on >"$tmp/vm.out" &
 vm=$!
 pids+=("$vm")
 for _ in $(seq 50); do [ -s "$tmp/vm.out" ] && break; sleep 0.1; done
@@ -75,13 +80,58 @@ expect "help exits 0" 0 "$ctl" --help
 has "help documents exit codes" "4 kernel refused, 5 other system error"
 expect "no command: usage" 1 "$ctl"
 expect "unknown option: usage" 1 "$ctl" list --bogus
-expect "--sample on list: usage" 1 "$ctl" list --sample 3
+has "unknown option is named" "^kvmnumactl: unknown option '--bogus'"
+if grep -q "^usage:" <<<"$out"; then ko "unknown option: one line, no usage dump" "$out"; else ok "unknown option: one line, no usage dump"; fi
+expect "unknown short option" 1 "$ctl" -x list
+has "unknown short option is named" "unknown option '-x'"
+expect "option without its value" 1 "$ctl" show "$vm" --sample
+has "missing value is named" "option '--sample' needs a value"
+expect "unknown command" 1 "$ctl" frobnicate
+has "unknown command is named" "unknown command 'frobnicate'"
+expect "--version" 0 "$ctl" --version
+has "--version is VERSION" "^kvmnumactl $(cat "$repo/VERSION")$"
+echo "$(cat "$repo/VERSION")" >"$KVMNUMA_SYSFS/version"
+expect "--version with the module loaded" 0 "$ctl" --version
+has "--version shows the module's version" "^kvmnuma module $(cat "$repo/VERSION")$"
+echo 0.0.1 >"$KVMNUMA_SYSFS/version"
+expect "--version, other module version" 0 "$ctl" --version
+has "--version flags a mismatch" "^kvmnuma module 0.0.1 \(differs"
+rm "$KVMNUMA_SYSFS/version"
+expect "policies" 0 "$ctl" policies
+if [ "$(tr '\n' ' ' <<<"$out")" = "none first-touch round-4k round-1g carrefour first-touch+carrefour round-4k+carrefour " ]; then ok "policies lists common/policy.c's names"; else ko "policies" "$out"; fi
+expect "policies --json" 0 "$ctl" policies --json
+jis "policies --json: schema_version" "d['schema_version']" 1
+jis "policies --json: names" "len(d['policies'])" 7
+expect "policies without the module" 0 env KVMNUMA_SYSFS="$tmp/none" "$ctl" policies
+expect "--layout on list: usage" 1 "$ctl" list --layout x.png
 expect "not loaded: exit 2" 2 env KVMNUMA_SYSFS="$tmp/none" "$ctl" list
 expect "no such VM: exit 3" 3 "$ctl" show 999999999
 expect "list" 0 "$ctl" list
-has "list shows the VM" "^$vm +$vm +3 +4 +none +0$"
+has "list shows the VM, its name (-name guest=NAME), state, RAM per node (every 64th page)" "^$vm +web,1 +$vm +3 +4 +none +running +0 +0:69%$"
+expect "list --sample 1" 0 "$ctl" list --sample 1
+has "list --sample 1: exact share" "^$vm .* 0:68%$"
+expect "show by name" 0 "$ctl" show web,1
+has "show by name finds the VM" "^VM $vm web,1 \(pid $vm\)"
+expect "unknown name: exit 3" 3 "$ctl" show web
+export KVMNUMA_LIBVIRT_RUN=$tmp/libvirt
+mkdir -p "$KVMNUMA_LIBVIRT_RUN"
+mkvm "$$" "$$" "$hva"
+echo "$$" >"$KVMNUMA_LIBVIRT_RUN/db-7.pid"
+expect "a name from libvirt's pid file" 0 "$ctl" list
+has "list: libvirt domain name" "^$$ +db-7 +$$ "
+expect "set by libvirt name" 0 "$ctl" set db-7 first-touch
+if [ "$(<"$KVMNUMA_SYSFS/vms/$$/policy")" = first-touch ]; then ok "set by name wrote that VM's policy"; else ko "set by name"; fi
+mkvm "$vm.1" "$vm" "$hva"
+expect "a name two VMs share: exit 3" 3 "$ctl" show web,1
+has "shared name: asks for the id" "several VMs are named 'web,1'"
+rm -rf "${KVMNUMA_SYSFS:?}/vms/$vm.1" "${KVMNUMA_SYSFS:?}/vms/$$"
 expect "list --json" 0 "$ctl" --json list
 if json_ok; then ok "list --json is valid JSON"; else ko "list --json is valid JSON" "$out"; fi
+jis "list --json: schema_version" "d['schema_version']" 1
+jis "list --json: vm key, pid a number, name" "(d['vms'][0]['vm'], d['vms'][0]['pid'] + 0, d['vms'][0]['name'])" "('$vm', $vm, 'web,1')"
+expect "--json after the command" 0 "$ctl" list --json
+jis "list --json (option last)" "d['vms'][0]['nodes']" 0
+jis "list --json: state, RAM per node" "(d['vms'][0]['state'], d['vms'][0]['ram']['sample'], d['vms'][0]['ram']['nodes'][0]['node'], d['vms'][0]['ram']['nodes'][0]['pages'])" "('running', 64, 0, 704)"
 expect "show" 0 "$ctl" show "$vm"
 has "show: node 0 holds the 700 touched pages" "^  0 +700 +2\.7 +68\.4$"
 has "show: 324 pages not backed" "^  not backed +324 "
@@ -90,18 +140,150 @@ has "show: refaults per node" "refaults_per_node +0:12"
 expect "show --json" 0 "$ctl" show "$vm" --json
 if json_ok; then ok "show --json is valid JSON"; else ko "show --json is valid JSON" "$out"; fi
 has "show --json: node 0 row" '\{"node":0,"pages":700,'
+jis "show --json: schema_version, vm key, name" "(d['schema_version'], d['vm'], d['name'])" "(1, '$vm', 'web,1')"
+jis "show --json: nodes are numbers" "[r['node'] for r in d['ram']['nodes']]" "[0]"
+jis "show --json: not backed" "d['ram']['not_backed']['pages']" 324
+jis "show --json: refaults per node" "d['stats']['refaults_per_node']" "[{'node': 0, 'refaults': 12}]"
+# Strings from sysfs are escaped (the old hand-written JSON in advise was not).
+printf 'first-touch"\\x\n' >"$KVMNUMA_SYSFS/vms/$vm/policy"
+expect "show --json, a quote in a value" 0 "$ctl" show "$vm" --json
+jis "show --json: value escaped" "d['policy']" 'first-touch"\x'
+d=$KVMNUMA_SYSFS/vms/$vm/carrefour
+mkdir -p "$d"; echo soft >"$d/sampler"; echo 0 >"$d/sampling"; : >"$d/access_matrix"
+# advise resets the matrix, sleeps, reads it: the "samples" arrive meanwhile.
+(sleep 0.5; printf '0 0 30\n0 1 10\n1 1 60\n' >"$d/access_matrix") &
+expect "advise --json" 0 "$ctl" advise "$vm" --seconds=1 --json
+if json_ok; then ok "advise --json is valid JSON (quote in the policy)"; else ko "advise --json is valid JSON" "$out"; fi
+jis "advise --json: keys" "(d['schema_version'], d['vm'], d['policy'], d['samples'])" "(1, '$vm', 'first-touch\"\\\\x', 100)"
+rm -rf "$d"
+echo none >"$KVMNUMA_SYSFS/vms/$vm/policy"
+# metrics: the Prometheus text format, read back by prometheus_client's parser.
+printf 'first-touch"\\x\n' >"$KVMNUMA_SYSFS/vms/$vm/policy"
+expect "metrics" 0 "$ctl" metrics
+echo none >"$KVMNUMA_SYSFS/vms/$vm/policy"
+echo "$out" >"$tmp/metrics.txt"
+# Debian's python3 (python3-prometheus-client), whatever python3 is on PATH.
+if /usr/bin/python3 -c 'import prometheus_client' 2>/dev/null; then
+	m=$(/usr/bin/python3 - "$tmp/metrics.txt" "$vm" <<'PY'
+import sys
+from prometheus_client.parser import text_string_to_metric_families
+fams = {f.name: f for f in text_string_to_metric_families(open(sys.argv[1]).read())}
+vm = sys.argv[2]
+def val(fam, **labels):
+    for s in fams[fam].samples:
+        if all(s.labels.get(k) == v for k, v in labels.items()):
+            return s.value
+    return None
+print(int(val("kvmnuma_vm_resident_pages", vm=vm, node="0")),
+      int(val("kvmnuma_vm_not_backed_pages", vm=vm)),
+      fams["kvmnuma_vm_refaults_per_node"].type,
+      int(val("kvmnuma_vm_refaults_per_node", vm=vm, node="0")),
+      int(val("kvmnuma_vm_batches", vm=vm)),
+      val("kvmnuma_vm_info", vm=vm, name="web,1", policy="first-touch\"\\x") is not None)
+PY
+)
+	if [ "$m" = "700 324 counter 12 5 True" ]; then ok "metrics parse (prometheus_client): pages per node, counters, escaped labels"
+	else ko "metrics parse" "$m"; fi
+else
+	ko "metrics parse" "python3-prometheus-client not installed (make deps)"
+fi
+expect "metrics --json: refused" 1 "$ctl" metrics --json
+
+# top --once: rates over one interval while the counters move.
+d=$KVMNUMA_SYSFS/vms/$vm
+echo 100 >"$d/stats/pages_discarded"
+(sleep 0.4; echo 300 >"$d/stats/pages_discarded"; echo "0 62" >"$d/stats/refaults_per_node") &
+expect "top --once" 0 "$ctl" top --once --seconds 1
+has "top: VM line with name, policy, rates" "^$vm +web,1 +none +all +1024 +50\.0 +200\.0 +0\.0 +0\.0$"
+has "top: node 0 line, resident pages and share" "^ +0 +700 +68\.4 +50\.0$"
+expect "top --sort bogus: usage" 1 "$ctl" top --sort bogus
+echo 5 >"$d/stats/pages_discarded"; echo "0 12" >"$d/stats/refaults_per_node"
+# Interactive, in a terminal (tmux): s changes the sort, q quits.
+if command -v tmux >/dev/null; then
+	sock=$tmp/tmux
+	tmux -S "$sock" new-session -d -x 132 -y 20 "env KVMNUMA_SYSFS=$KVMNUMA_SYSFS KVMNUMA_LIBVIRT_RUN=$KVMNUMA_LIBVIRT_RUN $ctl top; echo top-exited-\$?; sleep 30"
+	for _ in $(seq 50); do tmux -S "$sock" capture-pane -p | grep -q "sorted by vm" && break; sleep 0.1; done
+	tmux -S "$sock" send-keys s
+	for _ in $(seq 50); do tmux -S "$sock" capture-pane -p | grep -q "sorted by memory" && break; sleep 0.1; done
+	screen=$(tmux -S "$sock" capture-pane -p)
+	if grep -q "sorted by memory (s: sort, q: quit)" <<<"$screen" && grep -q "^$vm .*web,1" <<<"$screen"; then
+		ok "top in tmux: refreshes, s sorts by memory"
+	else
+		ko "top in tmux" "$screen"
+	fi
+	tmux -S "$sock" send-keys q
+	for _ in $(seq 50); do tmux -S "$sock" capture-pane -p | grep -q "top-exited" && break; sleep 0.1; done
+	if tmux -S "$sock" capture-pane -p | grep -q "top-exited-0"; then ok "top in tmux: q quits (exit 0)"; else ko "top in tmux: q quits" "$(tmux -S "$sock" capture-pane -p)"; fi
+	tmux -S "$sock" kill-server 2>/dev/null
+else
+	skip "top in tmux (tmux not installed)"
+fi
+# A picture of the running (fake) VM, drawn by gnuplot.
+if command -v gnuplot >/dev/null; then
+	expect "show --layout out.png" 0 "$ctl" show web,1 --layout "$tmp/layout.png"
+	if file "$tmp/layout.png" | grep -q "PNG image data, 580 x 760"; then ok "layout: a 580x760 PNG"; else ko "layout PNG" "$(file "$tmp/layout.png")"; fi
+	"$ctl" show web,1 --layout - >"$tmp/stdout.png" 2>"$tmp/stdout.err"
+	if file "$tmp/stdout.png" | grep -q "PNG image data, 580 x 760"; then ok "layout on stdout (--layout -)"; else ko "layout on stdout" "$(file "$tmp/stdout.png"; cat "$tmp/stdout.err")"; fi
+	expect "show --layout out.svg --sample 4" 0 "$ctl" show "$vm" --sample 4 --layout "$tmp/layout.svg"
+	if grep -q "node 0" "$tmp/layout.svg" && grep -q "not backed" "$tmp/layout.svg" &&
+	   grep -q "VM $vm web,1: policy none, nodes 0" "$tmp/layout.svg"; then
+		ok "layout: title and legend (node 0, not backed)"
+	else
+		ko "layout title and legend" "$(grep -c . "$tmp/layout.svg") lines"
+	fi
+	# Recorded layouts (the demo's): round-4k alternates nodes, first-touch
+	# leaves a hole; the picture has a panel for each.
+	awk 'BEGIN { for (g = 0; g < 8192; g++) print g, g % 2 }' >"$tmp/r4k.txt"
+	awk 'BEGIN { for (g = 0; g < 8192; g++) print g, (g < 4096 ? 1 : "-") }' >"$tmp/ft.txt"
+	expect "layout of recorded files" 0 env KVMNUMA_SYSFS="$tmp/none" "$ctl" layout "$tmp/demo.svg" round-4k="$tmp/r4k.txt" first-touch="$tmp/ft.txt"
+	if grep -q "round-4k" "$tmp/demo.svg" && grep -q "first-touch" "$tmp/demo.svg" && grep -q "node 1" "$tmp/demo.svg"; then
+		ok "layout: one panel per file, titled"; else ko "layout panels"; fi
+	expect "layout needs files: usage" 1 "$ctl" layout "$tmp/x.png"
+else
+	skip "show --layout, layout (gnuplot not installed)"
+fi
+expect "show --layout with --json: usage" 1 "$ctl" show "$vm" --json --layout "$tmp/x.png"
 expect "show --sample 7" 0 "$ctl" show "$vm" --sample 7
 has "show --sample: estimates" "every 7-th page"
 expect "set policy" 0 "$ctl" set "$vm" first-touch --nodes 0
+expect "set --nodes=LIST (getopt_long)" 0 "$ctl" set "$vm" first-touch --nodes=0
+expect "set --nodes all (libnuma syntax)" 0 "$ctl" set "$vm" first-touch --nodes all
+if [ "$(<"$KVMNUMA_SYSFS/vms/$vm/nodes")" = "$(tr -d '\n' </sys/devices/system/node/possible 2>/dev/null || echo 0)" ] || [ "$(<"$KVMNUMA_SYSFS/vms/$vm/nodes")" = "$(cat /sys/devices/system/node/online)" ]; then ok "set wrote libnuma's 'all' as the kernel's list"; else ko "set --nodes all" "$(<"$KVMNUMA_SYSFS/vms/$vm/nodes")"; fi
+echo 0 >"$KVMNUMA_SYSFS/vms/$vm/nodes"
+bad=$(( $(ls -d /sys/devices/system/node/node* | wc -l) + 7 ))
+expect "set --nodes with a node this machine lacks: usage" 1 "$ctl" set "$vm" none --nodes "$bad"
+has "names the bad list" "--nodes '$bad': not a list of this machine's nodes"
+expect "set --nodes garbage: usage" 1 "$ctl" set "$vm" none --nodes 0-x
 if [ "$(<"$KVMNUMA_SYSFS/vms/$vm/policy")" = first-touch ]; then ok "set wrote the policy"; else ko "set wrote the policy"; fi
 expect "set unknown policy: usage" 1 "$ctl" set "$vm" bogus
+
+# set --wait follows placement/ (here a script plays the module's walk).
+p=$KVMNUMA_SYSFS/vms/$vm/placement
+# (the state last: a reader never sees a final state with earlier counters)
+place() { echo "$2" >"$p/pages_total"; echo "$3" >"$p/pages_placed"; echo "$4" >"$p/pages_moved"
+	  echo "$5" >"$p/pages_move_failed"; echo "$6" >"$p/moves_pending"; echo "$1" >"$p/state"; }
+place running 1000 0 0 0 0
+(sleep 1.2; place running 1000 400 0 0 0; sleep 1.2; place moving 1000 700 200 0 100; sleep 1.2; place done 1000 700 300 0 0) &
+expect "set --wait" 0 "$ctl" set "$vm" round-4k --wait
+has "set --wait: progress with percentage and ETA" "^placement running: 400/1000 pages \(40\.0%\), 0 moves pending, ETA [0-9]+ s$"
+has "set --wait: moves" "^placement moving: 900/1000 pages \(90\.0%\), 100 moves pending"
+has "set --wait: done" "^placement done: 700 pages in place, 300 moved, 0 failed"
+place running 1000 0 0 0 0
+(sleep 1.2; place done 1000 990 0 10 0) &
+expect "set --wait, moves failed: exit 5" 5 "$ctl" set "$vm" round-4k --wait
+has "set --wait: failed moves reported" "10 page moves failed"
+place waiting-for-kvmnumad 1000 990 0 0 10
+expect "set --wait without kvmnumad: exit 5 after 10 s" 5 "$ctl" set "$vm" round-4k --wait
+has "set --wait: says kvmnumad is not running" "10 page moves wait for kvmnumad, which is not running"
+place running 3 3 3 3 3
+echo none >"$KVMNUMA_SYSFS/vms/$vm/policy"
 
 # A second VM whose attributes refuse writes (directories: EISDIR).
 mkvm "$vm.1" "$vm" "$hva"
 rm "$KVMNUMA_SYSFS/vms/$vm.1/nodes"; mkdir "$KVMNUMA_SYSFS/vms/$vm.1/nodes"
 echo round-4k >"$KVMNUMA_SYSFS/vms/$vm.1/policy"
-expect "set refused nodes: exit 4" 4 "$ctl" set "$vm.1" none --nodes 0-1
-has "refusal names VM, value, errno" "VM $vm\.1: cannot set nodes '0-1': Is a directory"
+expect "set refused nodes: exit 4" 4 "$ctl" set "$vm.1" none --nodes 0
+has "refusal names VM, value, errno" "VM $vm\.1: cannot set nodes '0': Is a directory"
 if [ "$(<"$KVMNUMA_SYSFS/vms/$vm.1/policy")" = round-4k ]; then ok "policy untouched after nodes refused"; else ko "policy untouched after nodes refused"; fi
 rm -rf "$KVMNUMA_SYSFS/vms/$vm.1"
 
@@ -160,6 +342,9 @@ else ko "results" "got '$out', wanted '$want'"; fi
 
 expect "--once without device: exit 2" 2 env KVMNUMA_DEV="$tmp/nodev" "$daemon" --once
 expect "bad option: exit 1" 1 "$daemon" --bogus
+has "kvmnumad names the bad option" "^kvmnumad: unknown option '--bogus'"
+expect "kvmnumad --version" 0 "$daemon" --version
+has "kvmnumad --version is VERSION" "^kvmnumad $(cat "$repo/VERSION")$"
 
 KVMNUMA_DEV=$tmp/nodev "$daemon" 2>"$tmp/d1.err" & d=$!
 sleep 2.3; kill -TERM "$d"; wait "$d"; rc=$?
@@ -194,6 +379,13 @@ has "round-1g warns about chunks" "1 GiB chunks of small pages"
 expect "launch --anon" 0 "$launch" --name t1 --mem 64 --vcpus 1 --anon --dry-run
 has "anonymous RAM" "memory-backend-ram,id=ram,size=64M "
 expect "launch without --name: exit 1" 1 "$launch" --mem 64 --vcpus 1
+expect "launch --name=NAME form" 0 "$launch" --name=t2 --mem=64 --vcpus=1 --dry-run
+has "launch --name=NAME" "-name t2,debug-threads=on "
+expect "launch unknown option: exit 1" 1 "$launch" --bogus
+has "launch names the bad option" "unrecognized option '--bogus'"
+expect "launch --version" 0 "$launch" --version
+has "launch --version is VERSION" "^kvmnuma-launch $(cat "$repo/VERSION")$"
+expect "launch policy list from kvmnumactl" 0 "$launch" --name a --mem 64 --vcpus 1 --policy round-4k+carrefour --dry-run
 expect "launch bad policy: exit 1" 1 "$launch" --name a --mem 64 --vcpus 1 --policy bogus
 expect "launch 1G pages, odd size: exit 1" 1 "$launch" --name a --mem 1000 --vcpus 1 --hugepages 1G
 expect "launch, module not loaded: exit 2" 2 env KVMNUMA_SYSFS="$tmp/none" "$launch" --name a --mem 64 --vcpus 1
