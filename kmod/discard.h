@@ -20,6 +20,12 @@ struct kvmnuma_discard_result {
 	u64 failures;		/* punch-hole errors */
 };
 
+/*
+ * Sleeps discard_delay_us (module parameter, testing only, 0..10000 us);
+ * process context.  Called once per first-touch batch before discarding.
+ */
+void kvmnuma_discard_delay(void);
+
 void kvmnuma_discard_hva_range(struct mm_struct *mm, unsigned long start,
 			       unsigned long len,
 			       struct kvmnuma_discard_result *res);
