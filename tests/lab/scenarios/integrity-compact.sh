@@ -2,9 +2,10 @@
 # Forcing test (issue 9): compaction forced over and over (compact_memory)
 # in a guest whose programs hold transparent huge pages and small pages
 # with verified patterns, while first-touch discards freed pages held back
-# 1 ms each.  Compaction's free scanner takes free pages as migration
+# 10 ms each (compaction's few passes per second make a 1 ms window rare).  Compaction's free scanner takes free pages as migration
 # targets without any allocation event and copies live data into them:
 # none may be discarded after that.  0 mismatches, > 0 pages discarded.
+FORCE_DELAY_US=${FORCE_DELAY_US:-10000}
 . "$LAB_TREE_L1/tests/lab/forcing.inc"
 C_SECONDS=${C_SECONDS:-40}
 force_start --mem 512
