@@ -20,13 +20,16 @@
  * struct page, never in the page, and init_on_free clears the page before
  * it enters the lists, not after.
  *
- * The lock is held for at most one batch (KVMNUMA_MAX_BATCH entries) and
- * HOLD_WORK pages examined; holds are counted in sysfs.
+ * The lock is held for at most one batch (max_batch entries, at most the
+ * ABI's 512) and HOLD_WORK pages examined; holds are counted in sysfs.
+ * Other vCPUs needing this zone's buddy allocator wait meanwhile: a
+ * smaller max_batch shortens each wait, at the cost of more exits.
  */
 #define pr_fmt(fmt) "kvmnuma_guest: " fmt
 
 #include <linux/mm.h>
 #include <linux/mmzone.h>
+#include <linux/moduleparam.h>
 #include <linux/page-flags.h>
 #include <linux/percpu.h>
 #include <linux/sched/clock.h>
@@ -50,6 +53,11 @@
 #define HOLD_WORK 4096
 /* Entries a run inside one buddy block can take (common/blocks.h). */
 #define RUN_ENTRIES (2 * (KVMNUMA_MAX_ORDER + 1))
+
+static unsigned int max_batch = KVMNUMA_MAX_BATCH;
+module_param(max_batch, uint, 0644);
+MODULE_PARM_DESC(max_batch,
+		 "Entries per FLUSH, i.e. per hold of a zone lock (32..512, default 512)");
 
 /* One page per CPU, physically contiguous: the host reads it. */
 static DEFINE_PER_CPU(u64 *, batch_page);
@@ -136,7 +144,10 @@ void kvmnuma_zone_release(struct kvmnuma_zone_flush *zf)
  */
 void kvmnuma_zone_hold(struct kvmnuma_zone_flush *zf, struct zone *zone)
 {
-	if (zf->zone == zone && zf->count + RUN_ENTRIES <= KVMNUMA_MAX_BATCH &&
+	unsigned int limit = clamp(READ_ONCE(max_batch), 32U,
+				   (unsigned int)KVMNUMA_MAX_BATCH);
+
+	if (zf->zone == zone && zf->count + RUN_ENTRIES <= limit &&
 	    zf->work < HOLD_WORK) {
 		zf->work++;
 		return;
