@@ -1,4 +1,4 @@
-# lab: nodes=2 mem=4096 timeout=150
+# lab: nodes=2 mem=4096 timeout=300
 # report_free=1 under init_on_free=1 (issue 9): the guest driver hands its
 # free memory to the host at load.  The pages it reports must stay
 # unbacked afterwards: the old driver allocated the free blocks to report
