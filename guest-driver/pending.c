@@ -117,6 +117,7 @@ unsigned long kvmnuma_tracked_pfns(void)
 	return nr_pfns;
 }
 
+/* A refusal of FLUSH (host_ok is counted by the caller); may log. */
 void kvmnuma_note_host_answer(long ret)
 {
 	if (ret == KVMNUMA_RES_OK) {

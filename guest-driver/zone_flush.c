@@ -89,7 +89,11 @@ void kvmnuma_zone_flush_exit(void)
 	}
 }
 
-/* Caller holds zf->zone->lock: the pages named are in free blocks. */
+/*
+ * Caller holds zf->zone->lock: the pages named are in free blocks.  A
+ * refusal is acted on (and logged) only after the lock is dropped: no
+ * printk under zone->lock, a console may allocate.
+ */
 static void submit(struct kvmnuma_zone_flush *zf)
 {
 	long ret;
@@ -97,11 +101,14 @@ static void submit(struct kvmnuma_zone_flush *zf)
 	if (!zf->count)
 		return;
 	/* Paused meanwhile (host said disabled or went away): drop them. */
-	if (kvmnuma_pending_active()) {
+	if (kvmnuma_pending_active() && zf->answer == KVMNUMA_RES_OK) {
 		ret = kvmnuma_host_flush(virt_to_phys(zf->entries), zf->count);
 		atomic64_inc(&kvmnuma_guest_stats.flushes);
 		atomic64_add(zf->count, &kvmnuma_guest_stats.entries_flushed);
-		kvmnuma_note_host_answer(ret);
+		if (ret == KVMNUMA_RES_OK)
+			atomic64_inc(&kvmnuma_guest_stats.host_ok);
+		else
+			zf->answer = ret;
 	}
 	zf->count = 0;
 }
@@ -122,6 +129,10 @@ void kvmnuma_zone_release(struct kvmnuma_zone_flush *zf)
 	spin_unlock_irqrestore(&zf->zone->lock, zf->flags);
 	zf->zone = NULL;
 	zf->entries = NULL;
+	if (zf->answer != KVMNUMA_RES_OK) {
+		kvmnuma_note_host_answer(zf->answer);
+		zf->answer = KVMNUMA_RES_OK;
+	}
 	atomic64_inc(&kvmnuma_guest_stats.zone_lock_holds);
 	atomic64_add(held, &kvmnuma_guest_stats.zone_lock_ns);
 	max = atomic64_read(&kvmnuma_guest_stats.zone_lock_max_ns);
