@@ -63,7 +63,10 @@ static int __init kvmnuma_guest_init(void)
 	return 0;
 
 err_pending:
+	/* sysfs first: its "pending" file reads the bitmap. */
+	kvmnuma_guest_sysfs_exit();
 	kvmnuma_pending_exit();
+	return ret;
 err_sysfs:
 	kvmnuma_guest_sysfs_exit();
 	return ret;
@@ -71,11 +74,12 @@ err_sysfs:
 
 static void __exit kvmnuma_guest_exit(void)
 {
+	/* sysfs first: its "pending" file reads the bitmap. */
+	kvmnuma_guest_sysfs_exit();
 	if (hooked) {
 		kvmnuma_page_events_exit();
 		kvmnuma_pending_exit();
 	}
-	kvmnuma_guest_sysfs_exit();
 }
 
 module_init(kvmnuma_guest_init);

@@ -259,7 +259,7 @@ static bool goes_to_pcp_list(unsigned int order)
 static void page_freed(unsigned long pfn, unsigned int order)
 {
 	/* Before marking: this block is not in the buddy yet. */
-	if (unlikely(this_cpu_read(marked) >= READ_ONCE(flush_threshold))) {
+	if (unlikely(this_cpu_read(marked) >= max(READ_ONCE(flush_threshold), 1U))) {
 		this_cpu_write(marked, 0);
 		atomic64_inc(&kvmnuma_guest_stats.flushes_threshold);
 		flush_pending(false);
