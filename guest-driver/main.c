@@ -50,21 +50,23 @@ static int __init kvmnuma_guest_init(void)
 		return 0;
 	}
 
-	ret = kvmnuma_queues_init();
+	ret = kvmnuma_pending_init();
 	if (ret)
 		goto err_sysfs;
-	/* Before the hooks: its own allocations must not be reported. */
-	kvmnuma_report_free_memory();
 	ret = kvmnuma_page_events_init();
 	if (ret)
-		goto err_queues;
+		goto err_pending;
 	hooked = true;
-	pr_info("kvmnuma host found (ABI %ld): reporting page events over %u queues\n",
-		host_abi, kvmnuma_nr_queues());
+	kvmnuma_report_free_memory();
+	pr_info("kvmnuma host found (ABI %ld): reporting freed pages (%lu frames tracked)\n",
+		host_abi, kvmnuma_tracked_pfns());
 	return 0;
 
-err_queues:
-	kvmnuma_queues_exit();
+err_pending:
+	/* sysfs first: its "pending" file reads the bitmap. */
+	kvmnuma_guest_sysfs_exit();
+	kvmnuma_pending_exit();
+	return ret;
 err_sysfs:
 	kvmnuma_guest_sysfs_exit();
 	return ret;
@@ -72,16 +74,17 @@ err_sysfs:
 
 static void __exit kvmnuma_guest_exit(void)
 {
+	/* sysfs first: its "pending" file reads the bitmap. */
+	kvmnuma_guest_sysfs_exit();
 	if (hooked) {
 		kvmnuma_page_events_exit();
-		kvmnuma_queues_exit();
+		kvmnuma_pending_exit();
 	}
-	kvmnuma_guest_sysfs_exit();
 }
 
 module_init(kvmnuma_guest_init);
 module_exit(kvmnuma_guest_exit);
 
-MODULE_DESCRIPTION("kvmnuma guest driver: page events for first-touch placement");
+MODULE_DESCRIPTION("kvmnuma guest driver: freed pages for first-touch placement");
 MODULE_LICENSE("GPL");
 MODULE_VERSION(KVMNUMA_VERSION);

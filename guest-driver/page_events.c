@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Hooks on the page allocator's tracepoints.
+ * Hooks on the page allocator's tracepoints (include/trace/events/kmem.h;
+ * probe prototypes must match it exactly):
  *
- * mm_page_free fires once per freed block (free_pages_prepare); the extra
- * mm_page_free_batched some paths emit is not hooked, so each free counts
- * once.  mm_page_alloc also fires for failed allocations (page == NULL).
- * Probe prototypes must match include/trace/events/kmem.h exactly.
+ *  - mm_page_free: once per freed block, in free_pages_prepare(), before
+ *    the block goes to a per-CPU list or to the buddy, with no zone->lock
+ *    held (the extra mm_page_free_batched is not hooked);
+ *  - mm_page_pcpu_drain: a block moved from a per-CPU list to the buddy,
+ *    in free_pcppages_bulk() under zone->lock, after the move.
+ *
+ * Allocations are not hooked: correctness does not depend on them
+ * (pending.c), and every allocation would otherwise pay for a probe.
  */
 #define pr_fmt(fmt) "kvmnuma_guest: " fmt
 
@@ -15,17 +20,17 @@
 #include "../include/kvmnuma/hypercall_abi.h"
 #include "guest.h"
 
-static void probe_page_alloc(void *data, struct page *page, unsigned int order,
-			     gfp_t gfp, int migratetype)
-{
-	if (page && order <= KVMNUMA_MAX_ORDER)
-		kvmnuma_queue_event(page_to_pfn(page), order, KVMNUMA_OP_ALLOC);
-}
-
 static void probe_page_free(void *data, struct page *page, unsigned int order)
 {
 	if (order <= KVMNUMA_MAX_ORDER)
-		kvmnuma_queue_event(page_to_pfn(page), order, KVMNUMA_OP_FREE);
+		kvmnuma_page_freed(page_to_pfn(page), order);
+}
+
+static void probe_page_pcpu_drain(void *data, struct page *page,
+				  unsigned int order, int migratetype)
+{
+	if (order <= KVMNUMA_MAX_ORDER)
+		kvmnuma_page_drained(page_to_pfn(page), order);
 }
 
 static struct {
@@ -33,8 +38,8 @@ static struct {
 	void *probe;
 	struct tracepoint *tp;
 } hooks[] = {
-	{ "mm_page_alloc", probe_page_alloc },
 	{ "mm_page_free", probe_page_free },
+	{ "mm_page_pcpu_drain", probe_page_pcpu_drain },
 };
 
 static void find_tracepoint(struct tracepoint *tp, void *priv)
@@ -80,6 +85,6 @@ void kvmnuma_page_events_exit(void)
 
 	for (i = 0; i < ARRAY_SIZE(hooks); i++)
 		tracepoint_probe_unregister(hooks[i].tp, hooks[i].probe, NULL);
-	/* No probe is running or will run: the queues may go. */
+	/* No probe is running or will run: the bitmap may go. */
 	tracepoint_synchronize_unregister();
 }

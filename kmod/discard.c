@@ -10,12 +10,35 @@
  */
 #define pr_fmt(fmt) "kvmnuma: " fmt
 
+#include <linux/delay.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/falloc.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 
 #include "discard.h"
+
+/*
+ * For testing only: widens the window between the guest's decision that a
+ * page may go and the moment it is gone, so that a test which races an
+ * allocation against a discard hits the race every time instead of once
+ * in a while.  Applied once per batch, in the vCPU thread, before any
+ * page of the batch is touched; 0 (the default) costs nothing.
+ */
+#define DISCARD_DELAY_MAX_US 10000
+static unsigned int discard_delay_us;
+module_param(discard_delay_us, uint, 0644);
+MODULE_PARM_DESC(discard_delay_us,
+		 "Testing only: sleep this long before discarding each batch (us, 0..10000, default 0)");
+
+void kvmnuma_discard_delay(void)
+{
+	unsigned int us = min(READ_ONCE(discard_delay_us), DISCARD_DELAY_MAX_US);
+
+	if (us)
+		fsleep(us);
+}
 
 /* Punch holes after dropping mmap_lock: at most this many per pass. */
 #define PUNCHES_PER_PASS 8

@@ -9,6 +9,12 @@
 struct mm_struct;
 
 /*
+ * Sleeps discard_delay_us (module parameter, testing only, 0..10000 us);
+ * process context.  Called once per first-touch batch before discarding.
+ */
+void kvmnuma_discard_delay(void);
+
+/*
  * Gives [start, start + len) of QEMU's address space back to the host, by
  * the kind of memory behind each piece; counts into @res.  Takes and drops
  * mmap_lock of @mm; may sleep.

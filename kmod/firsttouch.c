@@ -148,6 +148,7 @@ static long serve_batch(struct kvmnuma_vm *vm, struct kvm *kvm,
 
 	atomic64_inc(&vm->stats.batches);
 	atomic64_add(count, &vm->stats.entries);
+	kvmnuma_discard_delay();
 	for (i = 0; i < result.nr_ranges; i++)
 		discard_gfn_range(kvm, ft, buf->ranges[i].gfn,
 				  buf->ranges[i].npages, &res);

@@ -26,7 +26,7 @@ l2 b "$bench" > /dev/null	# warm-up: the guest's pages get backed once
 without=$(l2 -t 300 b "$bench" | awk '{ print $4 }')
 metric guest_ns_per_page_without_driver "$without"
 
-l2 b insmod /lib/lab/kvmnuma_guest.ko time_events=1 queue_len=$QUEUE_LEN ||
+l2 b insmod /lib/lab/kvmnuma_guest.ko time_events=1 flush_threshold=$QUEUE_LEN ||
 	die "cannot load kvmnuma_guest"
 sleep 1
 rd() { l2 b cat "$g/$1"; }

@@ -5,7 +5,11 @@
  * (process, round, page), re-reads it, and frees the chunks, so that
  * freshly freed guest pages are reused at once while the host discards.
  *
- * Usage: mem-stress -t seconds -m max-MiB-per-chunk [-k chunks-held]
+ * Usage: mem-stress -t seconds -m max-MiB-per-chunk [-k chunks-held] [-H|-T]
+ *   -H  chunks may be transparent huge pages (MADV_HUGEPAGE; default
+ *       MADV_NOHUGEPAGE), so that compaction has large folios to move
+ *   -T  chunks are hugetlb pages (MAP_HUGETLB, 2 MiB multiples); a chunk
+ *       the pool cannot supply is retried later
  * Prints "rounds <n> pages <n> mismatches <n>"; exits 1 on any mismatch.
  */
 #include <stdint.h>
@@ -55,10 +59,12 @@ int main(int argc, char **argv)
 	size_t pages = 0, mismatches = 0;
 	unsigned int seed = (unsigned int)getpid();
 	time_t end;
-	int opt;
+	int opt, huge = 0;
 
-	while ((opt = getopt(argc, argv, "t:m:k:")) != -1) {
+	while ((opt = getopt(argc, argv, "t:m:k:HT")) != -1) {
 		switch (opt) {
+		case 'H': huge = 1; break;
+		case 'T': huge = 2; break;
 		case 't': seconds = strtoul(optarg, NULL, 0); break;
 		case 'm': max_mib = strtoul(optarg, NULL, 0); break;
 		case 'k': nheld = strtoul(optarg, NULL, 0); break;
@@ -81,15 +87,20 @@ int main(int argc, char **argv)
 			munmap(c->mem, c->pages * PAGE);
 		}
 		c->pages = (1 + rand_r(&seed) % (max_mib * 256));
+		if (huge == 2)
+			c->pages = (c->pages + 511) & ~511UL;
 		c->tag = ((uint64_t)getpid() << 32) | rounds;
 		c->mem = mmap(NULL, c->pages * PAGE, PROT_READ | PROT_WRITE,
-			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			      MAP_PRIVATE | MAP_ANONYMOUS |
+			      (huge == 2 ? MAP_HUGETLB : 0), -1, 0);
 		if (c->mem == MAP_FAILED) {
 			c->mem = NULL;
 			usleep(10000);
 			continue;
 		}
-		madvise(c->mem, c->pages * PAGE, MADV_NOHUGEPAGE);
+		if (huge != 2)
+			madvise(c->mem, c->pages * PAGE,
+				huge ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
 		fill(c);
 		mismatches += verify(c);
 		pages += c->pages;
