@@ -157,7 +157,10 @@ dkms-lab: dkms-build guest-progs
 # its results next to the source directory: build/deb/).
 deb:
 	rm -rf $(BUILD)/deb && mkdir -p $(BUILD)/deb/src
-	git ls-files -z | xargs -0 cp --parents -t $(BUILD)/deb/src
+	# The tracked files (a git tree), else everything but build products.
+	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then git ls-files -z; \
+	else find . -path ./build -prune -o -type f ! -name '*.o' ! -name '*.ko' -print0; fi | \
+		xargs -0 cp --parents -t $(BUILD)/deb/src
 	scripts/deb-changelog $(VERSION) > $(BUILD)/deb/src/debian/changelog
 	cd $(BUILD)/deb/src && dpkg-buildpackage -b -us -uc > $(BUILD)/deb/build.log 2>&1 || \
 		{ tail -n 40 $(BUILD)/deb/build.log; exit 1; }

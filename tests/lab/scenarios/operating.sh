@@ -1,4 +1,4 @@
-# lab: nodes=2 mem=4096 timeout=240
+# lab: nodes=2 mem=4096 timeout=360
 # kvmnumactl as an operator uses it on a running guest: found by its name
 # (QEMU -name), set by name, `top --once`, `metrics` read back with
 # python3-prometheus-client's parser and checked against sysfs, and a
