@@ -12,6 +12,7 @@
  */
 #define pr_fmt(fmt) "kvmnuma: " fmt
 
+#include <linux/delay.h>
 #include <linux/kvm_host.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -32,6 +33,11 @@ struct hypercall_work {
 	struct kvm_vcpu *vcpu;
 	unsigned long nr, a0, a1;
 };
+
+static unsigned int hc_done_delay_ms;
+module_param(hc_done_delay_ms, uint, 0644);
+MODULE_PARM_DESC(hc_done_delay_ms,
+		 "For testing only: once, busy-wait this long (ms) after a hypercall work item signals completion (default 0)");
 
 /* Work items queued and not yet run; module exit waits for zero. */
 static atomic_t works_pending = ATOMIC_INIT(0);
@@ -94,12 +100,19 @@ static void hypercall_work_fn(struct callback_head *cb)
 {
 	struct hypercall_work *w = container_of(cb, struct hypercall_work, cb);
 	struct kvm *kvm = w->vcpu->kvm;
+	unsigned int delay = xchg(&hc_done_delay_ms, 0);
 
 	serve_hypercall(w);
 	kvm_put_kvm(kvm);
 	kfree(w);
+	if (delay)
+		pr_info("testing: hypercall work busy for %u ms after its completion signal\n",
+			delay);
 	if (atomic_dec_and_test(&works_pending))
 		wake_up(&works_drained);
+	/* Testing: the worst moment for an unload (module text still runs). */
+	if (delay)
+		mdelay(delay);
 }
 
 /* kvm_hypercall tracepoint probe: atomic context, keep it short. */

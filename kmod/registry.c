@@ -15,6 +15,7 @@
 
 #include <linux/fdtable.h>
 #include <linux/file.h>
+#include <linux/delay.h>
 #include <linux/kvm_host.h>
 #include <linux/rculist.h>
 #include <linux/sched/signal.h>
@@ -30,6 +31,11 @@ static unsigned int scan_interval_ms = 500;
 module_param(scan_interval_ms, uint, 0644);
 MODULE_PARM_DESC(scan_interval_ms,
 		 "How often to look for new and closed VMs (ms, default 500)");
+
+static unsigned int teardown_delay_ms;
+module_param(teardown_delay_ms, uint, 0644);
+MODULE_PARM_DESC(teardown_delay_ms,
+		 "For testing only: sleep this long (ms) in each VM's teardown (default 0)");
 
 /* Writers hold registry_lock; readers may walk the list under RCU. */
 static LIST_HEAD(registered_vms);
@@ -119,6 +125,11 @@ static void remove_vm_locked(struct kvmnuma_vm *vm)
 	kobject_del(&vm->kobj);
 	kvmnuma_vm_stop(vm);
 	synchronize_rcu();
+	if (READ_ONCE(teardown_delay_ms)) {
+		pr_info("VM %s: testing: teardown delayed %u ms\n", vm->id,
+			READ_ONCE(teardown_delay_ms));
+		msleep(READ_ONCE(teardown_delay_ms));
+	}
 	pr_info("VM %s: unregistered\n", vm->id);
 	kobject_put(&vm->kobj);
 }
