@@ -122,7 +122,9 @@ static struct kobj_attribute vcpus_attr = __ATTR_RO(vcpus);
 static struct kobj_attribute memory_bytes_attr = __ATTR_RO(memory_bytes);
 static struct kobj_attribute policy_attr = __ATTR_RW(policy);
 static struct kobj_attribute nodes_attr = __ATTR_RW(nodes);
-static struct kobj_attribute memslots_attr = __ATTR_RO(memslots);
+/* Root only: QEMU's addresses of guest RAM would defeat its ASLR. */
+static struct kobj_attribute memslots_attr = __ATTR(memslots, 0400,
+						    memslots_show, NULL);
 
 static struct attribute *vm_attrs[] = {
 	&pid_attr.attr,
@@ -138,7 +140,11 @@ static const struct attribute_group vm_group = {
 	.attrs = vm_attrs,
 };
 
-/* stats/: one counter per file, so scripts need no parsing. */
+/*
+ * stats/: one counter per file, so scripts need no parsing.  Root only:
+ * the counters follow the guest's page allocations and accesses, which
+ * another user must not watch.
+ */
 #define VM_STAT_ATTR(field)						\
 static ssize_t field##_show(struct kobject *kobj,			\
 			    struct kobj_attribute *attr, char *buf)	\
@@ -146,7 +152,8 @@ static ssize_t field##_show(struct kobject *kobj,			\
 	return sysfs_emit(buf, "%lld\n",				\
 			  atomic64_read(&to_vm(kobj)->stats.field));	\
 }									\
-static struct kobj_attribute field##_attr = __ATTR_RO(field)
+static struct kobj_attribute field##_attr = __ATTR(field, 0400,	\
+						   field##_show, NULL)
 
 VM_STAT_ATTR(probes);
 VM_STAT_ATTR(batches);
@@ -173,7 +180,7 @@ static ssize_t refaults_per_node_show(struct kobject *kobj,
 }
 
 static struct kobj_attribute refaults_per_node_attr =
-	__ATTR_RO(refaults_per_node);
+	__ATTR(refaults_per_node, 0400, refaults_per_node_show, NULL);
 
 static struct attribute *vm_stats_attrs[] = {
 	&probes_attr.attr,

@@ -1,4 +1,4 @@
-# lab: nodes=2 mem=4096 timeout=120
+# lab: nodes=2 mem=4096 timeout=300
 # An unprivileged user (nobody, uid 65534) in L1 can read nothing that
 # reveals QEMU's addresses or another VM's behaviour: memslots, stats/,
 # carrefour/status and carrefour/access_matrix are root-only, and
@@ -9,8 +9,13 @@ kvmnuma_load || die "cannot load kvmnuma.ko"
 vm=/sys/kernel/kvmnuma/vms/$KEEPALIVE_PID
 wait_for 2 test -d "$vm" || die "keep-alive VM not in sysfs"
 
-# as_nobody CMD...: runs CMD as uid/gid 65534 without supplementary groups.
-as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+# as_nobody CMD...: runs CMD as uid/gid 65534 without supplementary groups
+# (util-linux setpriv of the build machine's root: busybox's has no --reuid;
+# /sys and /dev are L1's there).
+as_nobody() {
+	chroot /hostroot /usr/bin/setpriv --reuid=65534 --regid=65534 \
+		--clear-groups "$@"
+}
 as_nobody sh -c 'test "$(id -u)" = 65534' || die "setpriv cannot drop to nobody"
 
 for f in memslots stats/batches stats/refaults stats/flush_ns \
