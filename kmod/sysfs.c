@@ -99,20 +99,37 @@ static ssize_t nodes_store(struct kobject *kobj, struct kobj_attribute *attr,
 	return count;
 }
 
-/* "<first gfn> <pages> <QEMU address>" per guest RAM slot. */
+#define MEMSLOTS_TRUNCATED "truncated\n"
+
+/*
+ * "<first gfn> <pages> <QEMU address>" per guest RAM slot.  sysfs gives
+ * one page: slots that do not fit are replaced by a last line
+ * "truncated", never silently dropped (a line is at most 61 bytes, so
+ * about 65 slots fit).
+ */
 static ssize_t memslots_show(struct kobject *kobj, struct kobj_attribute *attr,
 			     char *buf)
 {
+	const int room = PAGE_SIZE - (int)strlen(MEMSLOTS_TRUNCATED);
 	struct kvmnuma_ram ram;
 	unsigned int i;
 	int len = 0;
 
 	if (kvmnuma_ram_snapshot(to_vm(kobj)->kvm, &ram))
 		return -ENOMEM;
-	for (i = 0; i < ram.nr_slots; i++)
-		len += sysfs_emit_at(buf, len, "%llu %llu 0x%lx\n",
-				     ram.slots[i].base_gfn, ram.slots[i].npages,
-				     ram.slots[i].hva);
+	for (i = 0; i < ram.nr_slots; i++) {
+		char line[64];
+		int n = scnprintf(line, sizeof(line), "%llu %llu 0x%lx\n",
+				  ram.slots[i].base_gfn, ram.slots[i].npages,
+				  ram.slots[i].hva);
+
+		/* The last slot may use the marker's room. */
+		if (len + n > (i + 1 == ram.nr_slots ? (int)PAGE_SIZE : room)) {
+			len += sysfs_emit_at(buf, len, MEMSLOTS_TRUNCATED);
+			break;
+		}
+		len += sysfs_emit_at(buf, len, "%s", line);
+	}
 	kvmnuma_ram_release(&ram);
 	return len;
 }

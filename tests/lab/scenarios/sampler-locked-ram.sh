@@ -1,8 +1,11 @@
-# lab: nodes=2 mem=4096 timeout=120
+# lab: nodes=2 mem=4096 timeout=600
 # The software sampler never unmaps locked memory: with QEMU's guest RAM
 # mlocked (-overcommit mem-lock=on), sampling is refused (EOPNOTSUPP) like
 # first-touch's discard leaves such memory alone.  The old code checked
 # only whether slot 0 was shmem and zapped locked pages anyway.
+
+# The build machine is shared: give L2 time to boot.
+LAB_L2_BOOT_TIMEOUT=300
 
 kvmnuma_load cf_sampler=software || die "cannot load kvmnuma.ko"
 l2_start g --vcpus 1 --mem 256 --no-guest-module \
