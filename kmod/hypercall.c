@@ -14,6 +14,7 @@
 
 #include <linux/delay.h>
 #include <linux/kvm_host.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/task_work.h>
@@ -39,7 +40,15 @@ module_param(hc_done_delay_ms, uint, 0644);
 MODULE_PARM_DESC(hc_done_delay_ms,
 		 "For testing only: once, busy-wait this long (ms) after a hypercall work item signals completion (default 0)");
 
-/* Work items queued and not yet run; module exit waits for zero. */
+/*
+ * Work items queued and not yet finished; module exit waits for zero.  The
+ * decrement is the work's last statement, but the function still has to
+ * return through module text after it: kvmnuma_hypercall_drain() then
+ * waits for an RCU-tasks grace period, which ends only once every task has
+ * done a voluntary context switch or run in user mode, i.e. has left any
+ * module code it was running or was preempted in (what ftrace and kprobes
+ * rely on to free trampolines).  No sleep may follow the decrement.
+ */
 static atomic_t works_pending = ATOMIC_INIT(0);
 static DECLARE_WAIT_QUEUE_HEAD(works_drained);
 
@@ -158,7 +167,10 @@ void kvmnuma_hypercall_drain(void)
 	wait_event(works_drained, !atomic_read(&works_pending));
 	/*
 	 * The last work item may still be executing its final instructions
-	 * after the decrement; give it a grace period before our text goes.
+	 * after the decrement, possibly preempted there.  synchronize_rcu()
+	 * would not wait for a task outside an RCU read-side section; an
+	 * RCU-tasks grace period waits until that task has voluntarily
+	 * scheduled or returned to user mode, so it has left our text.
 	 */
-	synchronize_rcu();
+	synchronize_rcu_tasks();
 }

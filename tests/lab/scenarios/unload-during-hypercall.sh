@@ -1,4 +1,4 @@
-# lab: nodes=2 mem=4096 timeout=120
+# lab: nodes=2 mem=4096 timeout=600
 # kvmnuma.ko unloads safely while a hypercall work item is still executing
 # module text after signalling its completion.  hc_done_delay_ms (a testing
 # knob) makes the next work item busy-wait 4 s right after its signal, in
@@ -7,6 +7,9 @@
 # an RCU read-side section: the module was freed under the vCPU thread,
 # which then returned into freed text (Oops).  The new code waits for an
 # RCU-tasks grace period (every task has left the module's text).
+
+# The build machine is shared: give L2 time to boot.
+LAB_L2_BOOT_TIMEOUT=300
 
 kvmnuma_load || die "cannot load kvmnuma.ko"
 l2_start g --vcpus 2 --mem 256 || die "L2 did not start"
