@@ -109,7 +109,9 @@ static void hypercall_work_fn(struct callback_head *cb)
 {
 	struct hypercall_work *w = container_of(cb, struct hypercall_work, cb);
 	struct kvm *kvm = w->vcpu->kvm;
-	unsigned int delay = xchg(&hc_done_delay_ms, 0);
+	/* Read first: no shared cacheline written by every hypercall. */
+	unsigned int delay = READ_ONCE(hc_done_delay_ms) ?
+			     xchg(&hc_done_delay_ms, 0) : 0;
 
 	serve_hypercall(w);
 	kvm_put_kvm(kvm);
