@@ -147,6 +147,8 @@ static void teardown_vms(struct kvmnuma_vm **vms, unsigned int n)
 {
 	unsigned int i;
 
+	if (!n)
+		return;
 	for (i = 0; i < n; i++)
 		kvmnuma_vm_stop(vms[i]);
 	synchronize_rcu();
