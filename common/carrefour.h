@@ -48,6 +48,20 @@
 /* Host nodes the engine can tell apart. */
 #define KVMNUMA_CF_MAX_NODES	8
 
+/* kvmnuma_cf_sample.node of an access from a node the engine cannot tell. */
+#define KVMNUMA_CF_NO_NODE	0xff
+
+/*
+ * The kvmnuma_cf_sample.node for host node @node (any int): itself when
+ * below KVMNUMA_CF_MAX_NODES, else KVMNUMA_CF_NO_NODE, which the engine
+ * and the access matrix ignore.  Never wraps: node 257 is not node 1.
+ */
+static inline u8 kvmnuma_cf_sample_node(int node)
+{
+	return node >= 0 && node < KVMNUMA_CF_MAX_NODES ? (u8)node :
+							 KVMNUMA_CF_NO_NODE;
+}
+
 /* kvmnuma_cf_sample.flags */
 #define KVMNUMA_CF_WRITE	0x1
 
@@ -55,7 +69,8 @@
  * struct kvmnuma_cf_sample - one sampled guest memory access
  * @gfn: guest frame accessed
  * @vcpu: vCPU that made the access (informational)
- * @node: host node of the CPU that made the access
+ * @node: host node of the CPU that made the access, see
+ *	kvmnuma_cf_sample_node()
  * @flags: KVMNUMA_CF_WRITE for a store
  */
 struct kvmnuma_cf_sample {

@@ -92,7 +92,7 @@ static int page_node(void *arg, u64 gfn)
 }
 
 int kvmnuma_carrefour_add_sample(struct kvmnuma_vm *vm, u64 gfn, u16 vcpu,
-				 u8 node, u8 flags)
+				 int node, u8 flags)
 {
 	struct kvmnuma_carrefour *cf;
 	int ret = -ENODEV;

@@ -38,7 +38,7 @@ const char *kvmnuma_carrefour_sampler_name(struct kvmnuma_vm *vm);
  * beyond its RAM.
  */
 int kvmnuma_carrefour_add_sample(struct kvmnuma_vm *vm, u64 gfn, u16 vcpu,
-				 u8 node, u8 flags);
+				 int node, u8 flags);
 /* A TDP fault of the VM (kvm_page_fault probe, atomic, under RCU). */
 void kvmnuma_carrefour_tdp_fault(struct kvmnuma_vm *vm, struct kvm_vcpu *vcpu,
 				 u64 gfn, u64 error_code);

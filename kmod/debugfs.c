@@ -58,7 +58,7 @@ static int inject_line(char *line)
 		return 0;
 	n = sscanf(line, "%31s %llu %u %c %c", id, &gfn, &node, &rw, &extra);
 	if (n != 4 || (rw != 'r' && rw != 'w') || node >= MAX_NUMNODES ||
-	    !node_online(node) || node > U8_MAX)
+	    !node_online(node))
 		return -EINVAL;
 	vm = kvmnuma_registry_get_by_id(id);
 	if (!vm)

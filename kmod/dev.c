@@ -6,6 +6,7 @@
  */
 #define pr_fmt(fmt) "kvmnuma: " fmt
 
+#include <linux/capability.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
@@ -16,9 +17,19 @@
 #include "dev.h"
 #include "moves.h"
 
+/*
+ * Orders name QEMU processes and their guest RAM addresses: only a
+ * daemon that may move other processes' pages (CAP_SYS_NICE, which
+ * move_pages(2) with MPOL_MF_MOVE_ALL needs anyway) may read them, even
+ * if the node's mode is loosened.  -EPERM otherwise.
+ */
 static int dev_open(struct inode *inode, struct file *file)
 {
-	int ret = kvmnuma_moves_attach();
+	int ret;
+
+	if (!capable(CAP_SYS_NICE))
+		return -EPERM;
+	ret = kvmnuma_moves_attach();
 
 	return ret ? ret : nonseekable_open(inode, file);
 }

@@ -71,7 +71,7 @@ static unsigned int discard_pass_locked(struct mm_struct *mm,
 		piece_end = min(end, vma->vm_end);
 		kind = kvmnuma_backing_of(vma);
 
-		if (vma->vm_flags & (VM_LOCKED | VM_PFNMAP | VM_IO | VM_MIXEDMAP)) {
+		if (!kvmnuma_backing_may_unmap(vma)) {
 			res->not_discardable += (piece_end - *addr) >> PAGE_SHIFT;
 		} else {
 			kind->discard(vma, *addr, piece_end, &punches[nr_punches],

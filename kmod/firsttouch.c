@@ -100,9 +100,17 @@ static void discard_gfn_range(struct kvm *kvm, struct kvmnuma_ft *ft,
 
 		kvmnuma_discard_hva_range(kvm->mm, gfn_to_hva_memslot(slot, gfn),
 					  n << PAGE_SHIFT, res);
-		/* Track re-faults only when the whole piece went back. */
-		if (res->discarded - before == n && gfn + n <= ft->nr_gfns)
-			bitmap_set(ft->discarded, gfn, n);
+		/*
+		 * Track re-faults only when the whole piece went back.  Other
+		 * vCPUs set and the fault probe clears bits of the same words:
+		 * atomic bit operations only (bitmap_set() is not atomic).
+		 */
+		if (res->discarded - before == n && gfn + n <= ft->nr_gfns) {
+			u64 g;
+
+			for (g = gfn; g < gfn + n; g++)
+				set_bit(g, ft->discarded);
+		}
 		gfn += n;
 		npages -= n;
 	}

@@ -12,7 +12,9 @@
  */
 #define pr_fmt(fmt) "kvmnuma: " fmt
 
+#include <linux/delay.h>
 #include <linux/kvm_host.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/task_work.h>
@@ -33,7 +35,20 @@ struct hypercall_work {
 	unsigned long nr, a0, a1;
 };
 
-/* Work items queued and not yet run; module exit waits for zero. */
+static unsigned int hc_done_delay_ms;
+module_param(hc_done_delay_ms, uint, 0644);
+MODULE_PARM_DESC(hc_done_delay_ms,
+		 "For testing only: once, busy-wait this long (ms) after a hypercall work item signals completion (default 0)");
+
+/*
+ * Work items queued and not yet finished; module exit waits for zero.  The
+ * decrement is the work's last statement, but the function still has to
+ * return through module text after it: kvmnuma_hypercall_drain() then
+ * waits for an RCU-tasks grace period, which ends only once every task has
+ * done a voluntary context switch or run in user mode, i.e. has left any
+ * module code it was running or was preempted in (what ftrace and kprobes
+ * rely on to free trampolines).  No sleep may follow the decrement.
+ */
 static atomic_t works_pending = ATOMIC_INIT(0);
 static DECLARE_WAIT_QUEUE_HEAD(works_drained);
 
@@ -94,12 +109,21 @@ static void hypercall_work_fn(struct callback_head *cb)
 {
 	struct hypercall_work *w = container_of(cb, struct hypercall_work, cb);
 	struct kvm *kvm = w->vcpu->kvm;
+	/* Read first: no shared cacheline written by every hypercall. */
+	unsigned int delay = READ_ONCE(hc_done_delay_ms) ?
+			     xchg(&hc_done_delay_ms, 0) : 0;
 
 	serve_hypercall(w);
 	kvm_put_kvm(kvm);
 	kfree(w);
+	if (delay)
+		pr_info("testing: hypercall work busy for %u ms after its completion signal\n",
+			delay);
 	if (atomic_dec_and_test(&works_pending))
 		wake_up(&works_drained);
+	/* Testing: the worst moment for an unload (module text still runs). */
+	if (delay)
+		mdelay(delay);
 }
 
 /* kvm_hypercall tracepoint probe: atomic context, keep it short. */
@@ -145,7 +169,10 @@ void kvmnuma_hypercall_drain(void)
 	wait_event(works_drained, !atomic_read(&works_pending));
 	/*
 	 * The last work item may still be executing its final instructions
-	 * after the decrement; give it a grace period before our text goes.
+	 * after the decrement, possibly preempted there.  synchronize_rcu()
+	 * would not wait for a task outside an RCU read-side section; an
+	 * RCU-tasks grace period waits until that task has voluntarily
+	 * scheduled or returned to user mode, so it has left our text.
 	 */
-	synchronize_rcu();
+	synchronize_rcu_tasks();
 }

@@ -10,11 +10,21 @@
  * reference on each struct kvm; a VM whose only remaining reference is
  * ours has been closed by its VMM and is unregistered by the next scan.
  * What a VM object is and does on registration and removal is vm.c's.
+ *
+ * Locking.  A guest's hypercall (a FLUSH runs while the guest holds a
+ * queue spinlock with interrupts off) finds its VM under RCU alone;
+ * registry_lock is taken only by the first hypercall of a VM not yet
+ * registered, by the scan and by lookups by name.  registry_lock covers
+ * list changes, naming and sysfs directories, never a VM's teardown:
+ * stopping its mechanisms (Carrefour's per-CPU perf events, placement's
+ * workers) and the grace period run after the lock is dropped, so one
+ * VM's teardown cannot stall another VM's hypercalls or registration.
  */
 #define pr_fmt(fmt) "kvmnuma: " fmt
 
 #include <linux/fdtable.h>
 #include <linux/file.h>
+#include <linux/delay.h>
 #include <linux/kvm_host.h>
 #include <linux/rculist.h>
 #include <linux/sched/signal.h>
@@ -30,6 +40,11 @@ static unsigned int scan_interval_ms = 500;
 module_param(scan_interval_ms, uint, 0644);
 MODULE_PARM_DESC(scan_interval_ms,
 		 "How often to look for new and closed VMs (ms, default 500)");
+
+static unsigned int teardown_delay_ms;
+module_param(teardown_delay_ms, uint, 0644);
+MODULE_PARM_DESC(teardown_delay_ms,
+		 "For testing only: sleep this long (ms) in each VM's teardown (default 0)");
 
 /* Writers hold registry_lock; readers may walk the list under RCU. */
 static LIST_HEAD(registered_vms);
@@ -111,22 +126,61 @@ static struct kvmnuma_vm *add_vm_locked(struct kvm *kvm, pid_t pid)
 	return vm;
 }
 
-/* Caller holds registry_lock; drops the registry's reference on @vm. */
-static void remove_vm_locked(struct kvmnuma_vm *vm)
+/*
+ * First half of a removal: off the list and out of sysfs (its id is free
+ * again).  Caller holds registry_lock, then calls teardown_vms() on @vm
+ * without it.
+ */
+static void unlist_vm_locked(struct kvmnuma_vm *vm)
 {
 	list_del_rcu(&vm->list);
 	/* Waits for sysfs readers, which use vm->kvm. */
 	kobject_del(&vm->kobj);
-	kvmnuma_vm_stop(vm);
+}
+
+/*
+ * Second half, outside registry_lock: stops the mechanisms of @vms[0..n)
+ * and drops the registry's references once no RCU reader (hypercall,
+ * fault probe) can still find them.  May sleep for long.
+ */
+static void teardown_vms(struct kvmnuma_vm **vms, unsigned int n)
+{
+	unsigned int i;
+
+	if (!n)
+		return;
+	for (i = 0; i < n; i++)
+		kvmnuma_vm_stop(vms[i]);
 	synchronize_rcu();
-	pr_info("VM %s: unregistered\n", vm->id);
-	kobject_put(&vm->kobj);
+	for (i = 0; i < n; i++) {
+		if (READ_ONCE(teardown_delay_ms)) {
+			pr_info("VM %s: testing: teardown delayed %u ms\n",
+				vms[i]->id, READ_ONCE(teardown_delay_ms));
+			msleep(READ_ONCE(teardown_delay_ms));
+		}
+		pr_info("VM %s: unregistered\n", vms[i]->id);
+		kobject_put(&vms[i]->kobj);
+	}
 }
 
 struct kvmnuma_vm *kvmnuma_registry_get_or_add(struct kvm *kvm, pid_t pid)
 {
 	struct kvmnuma_vm *vm;
 
+	/*
+	 * The hot path: a registered VM, found without a lock.  The
+	 * registry's reference is dropped only a grace period after the VM
+	 * left the list, so it still holds while we take ours.
+	 */
+	rcu_read_lock();
+	vm = kvmnuma_registry_lookup_rcu(kvm);
+	if (vm)
+		kvmnuma_vm_get(vm);
+	rcu_read_unlock();
+	if (vm)
+		return vm;
+
+	/* Once per VM: registration, never held across a teardown. */
 	mutex_lock(&registry_lock);
 	vm = find_vm_locked(kvm);
 	if (!vm && !registry_closing) {
@@ -165,6 +219,8 @@ struct scan_found {
 };
 
 struct scan_ctx {
+	struct kvmnuma_vm *dead[SCAN_BATCH];	/* unlisted, to tear down */
+	unsigned int nr_dead;
 	struct scan_found found[SCAN_BATCH];
 	unsigned int nr_found;
 	bool overflow;
@@ -222,17 +278,29 @@ static void scan_work_fn(struct work_struct *work)
 	bool again = false;
 
 	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
+	if (!ctx)
+		goto out;
 
 	mutex_lock(&registry_lock);
 	if (registry_closing)
 		goto out_unlock;
 
 	/* A VM whose files are all closed is held by our reference alone. */
-	list_for_each_entry_safe(vm, tmp, &registered_vms, list)
-		if (refcount_read(&vm->kvm->users_count) == 1)
-			remove_vm_locked(vm);
+	list_for_each_entry_safe(vm, tmp, &registered_vms, list) {
+		if (refcount_read(&vm->kvm->users_count) != 1)
+			continue;
+		if (ctx->nr_dead == SCAN_BATCH) {
+			again = true;
+			break;
+		}
+		unlist_vm_locked(vm);
+		ctx->dead[ctx->nr_dead++] = vm;
+	}
+	mutex_unlock(&registry_lock);
+	teardown_vms(ctx->dead, ctx->nr_dead);
 
-	if (!ctx)
+	mutex_lock(&registry_lock);
+	if (registry_closing)
 		goto out_unlock;
 	scan_processes_locked(ctx);
 	for (i = 0; i < ctx->nr_found; i++) {
@@ -242,11 +310,12 @@ static void scan_work_fn(struct work_struct *work)
 		else
 			add_vm_locked(ctx->found[i].kvm, ctx->found[i].pid);
 	}
-	again = ctx->overflow;
+	again |= ctx->overflow;
 
 out_unlock:
 	mutex_unlock(&registry_lock);
 	kfree(ctx);
+out:
 	if (!READ_ONCE(registry_closing))
 		schedule_delayed_work(&scan_work, again ? 0 :
 				      msecs_to_jiffies(scan_interval_ms));
@@ -261,15 +330,25 @@ int kvmnuma_registry_init(kvmnuma_publish_fn publish)
 
 void kvmnuma_registry_exit(void)
 {
-	struct kvmnuma_vm *vm, *tmp;
+	struct kvmnuma_vm *vm, *batch[SCAN_BATCH];
+	unsigned int n;
 
 	mutex_lock(&registry_lock);
 	WRITE_ONCE(registry_closing, true);
 	mutex_unlock(&registry_lock);
 	cancel_delayed_work_sync(&scan_work);
 
-	mutex_lock(&registry_lock);
-	list_for_each_entry_safe(vm, tmp, &registered_vms, list)
-		remove_vm_locked(vm);
-	mutex_unlock(&registry_lock);
+	/* Closing: nothing adds VMs any more; tear down a batch at a time. */
+	do {
+		n = 0;
+		mutex_lock(&registry_lock);
+		while (n < SCAN_BATCH &&
+		       (vm = list_first_entry_or_null(&registered_vms,
+						      struct kvmnuma_vm, list))) {
+			unlist_vm_locked(vm);
+			batch[n++] = vm;
+		}
+		mutex_unlock(&registry_lock);
+		teardown_vms(batch, n);
+	} while (n);
 }

@@ -18,7 +18,11 @@ typedef int (*kvmnuma_publish_fn)(struct kvmnuma_vm *vm);
 int kvmnuma_registry_init(kvmnuma_publish_fn publish);
 /* Stops the scan and unregisters every VM; may sleep. */
 void kvmnuma_registry_exit(void);
-/* The VM of @kvm, registered now if need be, with a reference; or NULL. */
+/*
+ * The VM of @kvm, registered now if need be, with a reference; or NULL.
+ * A registered VM is found under RCU, without a lock; only registration
+ * takes the registry's mutex, which no VM's teardown holds.  May sleep.
+ */
 struct kvmnuma_vm *kvmnuma_registry_get_or_add(struct kvm *kvm, pid_t pid);
 /* The VM of @kvm, or NULL; caller holds rcu_read_lock(). */
 struct kvmnuma_vm *kvmnuma_registry_lookup_rcu(struct kvm *kvm);

@@ -99,7 +99,7 @@ void kvmnuma_sampling_stop(struct kvmnuma_sampling *s)
 }
 
 int kvmnuma_sampling_add(struct kvmnuma_sampling *s, u64 gfn, u16 vcpu,
-			 u8 node, u8 flags)
+			 int node, u8 flags)
 {
 	unsigned long irqflags;
 
@@ -111,7 +111,7 @@ int kvmnuma_sampling_add(struct kvmnuma_sampling *s, u64 gfn, u16 vcpu,
 
 		sample->gfn = gfn;
 		sample->vcpu = vcpu;
-		sample->node = node;
+		sample->node = kvmnuma_cf_sample_node(node);
 		sample->flags = flags;
 	} else {
 		s->ring_overflows++;

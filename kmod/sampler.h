@@ -79,12 +79,13 @@ struct kvmnuma_sampling *kvmnuma_sampling_start(struct kvm *kvm, u64 nr_gfns,
 void kvmnuma_sampling_stop(struct kvmnuma_sampling *s);
 
 /*
- * Adds one sample of frame @gfn (vCPU @vcpu, from host node @node,
+ * Adds one sample of frame @gfn (vCPU @vcpu, from host node @node, which
+ * is kept only if the engine can tell it, see kvmnuma_cf_sample_node();
  * KVMNUMA_CF_WRITE in @flags); any context but NMI.  0, or -EINVAL if
  * @gfn is beyond what @s samples.  A full ring counts the sample lost.
  */
 int kvmnuma_sampling_add(struct kvmnuma_sampling *s, u64 gfn, u16 vcpu,
-			 u8 node, u8 flags);
+			 int node, u8 flags);
 /* Moves the ring's samples to @out (room for KVMNUMA_SAMPLING_RING); count. */
 u32 kvmnuma_sampling_drain(struct kvmnuma_sampling *s,
 			   struct kvmnuma_cf_sample *out);

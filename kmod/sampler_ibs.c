@@ -96,6 +96,7 @@ enum { IBS_OPCTL, IBS_OPRIP, IBS_OPDATA, IBS_OPDATA2, IBS_OPDATA3,
 
 struct ibs_rec {
 	struct kvm *kvm;	/* compared, never dereferenced, before lookup */
+	u64 gen;		/* ibs_gen when recorded */
 	u64 lin, phys, cr3, gfn;
 	u32 vcpu_id;
 	u16 node;
@@ -135,7 +136,17 @@ static DEFINE_MUTEX(vms_lock);
 struct ibs_vm {
 	struct list_head list;
 	struct kvmnuma_sampling *s;
+	u64 since;		/* ibs_gen this VM's sampling started at */
 };
+
+/*
+ * Bumped each time a VM starts IBS sampling.  A record names its VM by a
+ * struct kvm pointer, which a VM created after another was freed may
+ * reuse: a record older than the sampling it matches (gen < since) may
+ * be of a dead VM and is dropped.  One that is not was taken while the
+ * matched VM existed, so its pointer is that VM's.
+ */
+static atomic64_t ibs_gen = ATOMIC64_INIT(0);
 
 static atomic_t nr_events;
 static atomic64_t event_failures, resolved_phys, resolved_walk, unresolved,
@@ -183,6 +194,7 @@ static void ibs_overflow(struct perf_event *event,
 	}
 	r = &ring->rec[head & (RING_SIZE - 1)];
 	r->kvm = vcpu->kvm;
+	r->gen = atomic64_read(&ibs_gen);
 	r->vcpu_id = vcpu->vcpu_id;
 	r->node = numa_node_id();
 	r->flags = (d3 & OPDATA3_ST) ? KVMNUMA_CF_WRITE : 0;
@@ -208,13 +220,13 @@ struct vm_ctx {
 };
 
 /* Caller holds vms_lock. */
-static struct kvmnuma_sampling *find_sampling_locked(struct kvm *kvm)
+static struct ibs_vm *find_vm_locked(struct kvm *kvm)
 {
 	struct ibs_vm *v;
 
 	list_for_each_entry(v, &ibs_vms, list)
 		if (v->s->kvm == kvm)
-			return v->s;
+			return v;
 	return NULL;
 }
 
@@ -225,13 +237,25 @@ static struct kvmnuma_sampling *find_sampling_locked(struct kvm *kvm)
 static void process_vm(struct ibs_rec *b, u32 n)
 {
 	struct vm_ctx ctx = { .kvm = b[0].kvm };
-	struct kvmnuma_sampling *s;
+	struct kvmnuma_sampling *s = NULL;
+	struct ibs_vm *v;
 	bool walk = false;
 	u64 lost = 0;
 	u32 i;
 	int idx;
 
-	s = find_sampling_locked(ctx.kvm);
+	v = find_vm_locked(ctx.kvm);
+	if (v) {
+		s = v->s;
+		/* Records of an earlier VM at the same address. */
+		for (i = 0; i < n; i++)
+			if (b[i].kvm == ctx.kvm && b[i].gen < v->since) {
+				b[i].kvm = NULL;
+				lost++;
+			}
+		atomic64_add(lost, &unknown_vm);
+		lost = 0;
+	}
 	if (s && !kvmnuma_ram_snapshot(ctx.kvm, &ctx.ram))
 		ctx.mm = ctx.kvm->mm;
 	if (!ctx.mm || !mmget_not_zero(ctx.mm)) {
@@ -471,6 +495,7 @@ static int ibs_get(struct kvmnuma_sampling *s)
 	v->s = s;
 	s->priv = v;
 	mutex_lock(&vms_lock);
+	v->since = atomic64_inc_return(&ibs_gen);
 	list_add_tail(&v->list, &ibs_vms);
 	mutex_unlock(&vms_lock);
 	return 0;

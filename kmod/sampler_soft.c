@@ -18,6 +18,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/random.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 
 #include "backing.h"
@@ -34,13 +35,46 @@ module_param(cf_soft_gate_samples, uint, 0644);
 MODULE_PARM_DESC(cf_soft_gate_samples,
 		 "Software sampler: re-touched pages per period that make a VM memory-intensive (default 32)");
 
+/* Caller holds mmap_lock.  Every VMA of [hva, hva + len) may be zapped. */
+static bool range_samplable(struct mm_struct *mm, unsigned long hva,
+			    unsigned long len)
+{
+	unsigned long addr = hva, end = hva + len;
+
+	while (addr < end) {
+		const struct kvmnuma_backing_ops *kind;
+		struct vm_area_struct *vma = kvmnuma_backing_vma(mm, addr, &kind);
+
+		if (!vma || !kind->unmap_keeps_data ||
+		    !kvmnuma_backing_may_unmap(vma))
+			return false;
+		addr = vma->vm_end;
+	}
+	return true;
+}
+
+/* All of guest RAM, not just its first slot, must keep data when unmapped. */
 static bool soft_supports(struct kvm *kvm)
 {
-	const struct kvmnuma_backing_ops *kind;
-	unsigned int shift;
+	struct mm_struct *mm = kvm->mm;
+	struct kvmnuma_ram ram;
+	bool ok = true;
+	unsigned int i;
 
-	kind = kvmnuma_backing_of_ram(kvm, &shift);
-	return kind && kind->unmap_keeps_data;
+	if (kvmnuma_ram_snapshot(kvm, &ram))
+		return false;
+	if (!ram.nr_slots || !mmget_not_zero(mm)) {
+		kvmnuma_ram_release(&ram);
+		return false;
+	}
+	mmap_read_lock(mm);
+	for (i = 0; i < ram.nr_slots && ok; i++)
+		ok = range_samplable(mm, ram.slots[i].hva,
+				     ram.slots[i].npages << PAGE_SHIFT);
+	mmap_read_unlock(mm);
+	mmput(mm);
+	kvmnuma_ram_release(&ram);
+	return ok;
 }
 
 /* priv: the frames unmapped by the sampler and not re-touched yet. */
@@ -75,7 +109,9 @@ static void soft_arm(struct kvmnuma_sampling *s, const struct kvmnuma_ram *ram,
 		struct vm_area_struct *vma;
 
 		vma = hva ? kvmnuma_backing_vma(mm, hva, &kind) : NULL;
-		if (!vma || !kind->unmap_keeps_data || gfn >= s->nr_gfns)
+		/* The VMM may have mlocked RAM since sampling started. */
+		if (!vma || !kind->unmap_keeps_data ||
+		    !kvmnuma_backing_may_unmap(vma) || gfn >= s->nr_gfns)
 			continue;
 		set_bit(gfn, armed);
 		kvmnuma_ram_zap(vma, hva, hva + PAGE_SIZE);

@@ -99,20 +99,37 @@ static ssize_t nodes_store(struct kobject *kobj, struct kobj_attribute *attr,
 	return count;
 }
 
-/* "<first gfn> <pages> <QEMU address>" per guest RAM slot. */
+#define MEMSLOTS_TRUNCATED "truncated\n"
+
+/*
+ * "<first gfn> <pages> <QEMU address>" per guest RAM slot.  sysfs gives
+ * one page: slots that do not fit are replaced by a last line
+ * "truncated", never silently dropped (a line is at most 61 bytes, so
+ * about 65 slots fit).
+ */
 static ssize_t memslots_show(struct kobject *kobj, struct kobj_attribute *attr,
 			     char *buf)
 {
+	const int room = PAGE_SIZE - (int)strlen(MEMSLOTS_TRUNCATED);
 	struct kvmnuma_ram ram;
 	unsigned int i;
 	int len = 0;
 
 	if (kvmnuma_ram_snapshot(to_vm(kobj)->kvm, &ram))
 		return -ENOMEM;
-	for (i = 0; i < ram.nr_slots; i++)
-		len += sysfs_emit_at(buf, len, "%llu %llu 0x%lx\n",
-				     ram.slots[i].base_gfn, ram.slots[i].npages,
-				     ram.slots[i].hva);
+	for (i = 0; i < ram.nr_slots; i++) {
+		char line[64];
+		int n = scnprintf(line, sizeof(line), "%llu %llu 0x%lx\n",
+				  ram.slots[i].base_gfn, ram.slots[i].npages,
+				  ram.slots[i].hva);
+
+		/* The last slot may use the marker's room. */
+		if (len + n > (i + 1 == ram.nr_slots ? (int)PAGE_SIZE : room)) {
+			len += sysfs_emit_at(buf, len, MEMSLOTS_TRUNCATED);
+			break;
+		}
+		len += sysfs_emit_at(buf, len, "%s", line);
+	}
 	kvmnuma_ram_release(&ram);
 	return len;
 }
@@ -122,7 +139,9 @@ static struct kobj_attribute vcpus_attr = __ATTR_RO(vcpus);
 static struct kobj_attribute memory_bytes_attr = __ATTR_RO(memory_bytes);
 static struct kobj_attribute policy_attr = __ATTR_RW(policy);
 static struct kobj_attribute nodes_attr = __ATTR_RW(nodes);
-static struct kobj_attribute memslots_attr = __ATTR_RO(memslots);
+/* Root only: QEMU's addresses of guest RAM would defeat its ASLR. */
+static struct kobj_attribute memslots_attr = __ATTR(memslots, 0400,
+						    memslots_show, NULL);
 
 static struct attribute *vm_attrs[] = {
 	&pid_attr.attr,
@@ -138,7 +157,11 @@ static const struct attribute_group vm_group = {
 	.attrs = vm_attrs,
 };
 
-/* stats/: one counter per file, so scripts need no parsing. */
+/*
+ * stats/: one counter per file, so scripts need no parsing.  Root only:
+ * the counters follow the guest's page allocations and accesses, which
+ * another user must not watch.
+ */
 #define VM_STAT_ATTR(field)						\
 static ssize_t field##_show(struct kobject *kobj,			\
 			    struct kobj_attribute *attr, char *buf)	\
@@ -146,7 +169,8 @@ static ssize_t field##_show(struct kobject *kobj,			\
 	return sysfs_emit(buf, "%lld\n",				\
 			  atomic64_read(&to_vm(kobj)->stats.field));	\
 }									\
-static struct kobj_attribute field##_attr = __ATTR_RO(field)
+static struct kobj_attribute field##_attr = __ATTR(field, 0400,	\
+						   field##_show, NULL)
 
 VM_STAT_ATTR(probes);
 VM_STAT_ATTR(batches);
@@ -173,7 +197,7 @@ static ssize_t refaults_per_node_show(struct kobject *kobj,
 }
 
 static struct kobj_attribute refaults_per_node_attr =
-	__ATTR_RO(refaults_per_node);
+	__ATTR(refaults_per_node, 0400, refaults_per_node_show, NULL);
 
 static struct attribute *vm_stats_attrs[] = {
 	&probes_attr.attr,

@@ -102,8 +102,11 @@ static ssize_t status_show(struct kobject *kobj, struct kobj_attribute *attr,
 
 static struct kobj_attribute sampler_attr = __ATTR_RO(sampler);
 static struct kobj_attribute sampling_attr = __ATTR_RW(sampling);
-static struct kobj_attribute access_matrix_attr = __ATTR_RW(access_matrix);
-static struct kobj_attribute status_attr = __ATTR_RO(status);
+/* Root only: which node touches which memory is the guest's behaviour. */
+static struct kobj_attribute access_matrix_attr =
+	__ATTR(access_matrix, 0600, access_matrix_show, access_matrix_store);
+static struct kobj_attribute status_attr = __ATTR(status, 0400, status_show,
+						  NULL);
 
 static struct attribute *cf_attrs[] = {
 	&sampler_attr.attr,

@@ -753,6 +753,36 @@ static void bad_inputs(void **state)
 	assert_int_equal(st.lar_pct, 100);
 }
 
+/*
+ * A host node the engine cannot tell apart (>= KVMNUMA_CF_MAX_NODES, or
+ * >= 256 where a u8 would wrap it) is an invalid sample, never another
+ * node: node 257 from a big host is not node 1.
+ */
+static void far_node_is_unknown_not_wrapped(void **state)
+{
+	struct kvmnuma_cf_round r = { .nr_nodes = 2, .period_us = 1000,
+				      .page_node = page_node };
+	struct kvmnuma_cf_sample s[2] = {
+		{ .gfn = 1, .node = kvmnuma_cf_sample_node(257) },
+		{ .gfn = 1, .node = kvmnuma_cf_sample_node(256) },
+	};
+	struct kvmnuma_cf_engine *e = engine(0);
+
+	assert_int_equal(kvmnuma_cf_sample_node(257), KVMNUMA_CF_NO_NODE);
+	assert_int_equal(kvmnuma_cf_sample_node(0), 0);
+	assert_int_equal(kvmnuma_cf_sample_node(KVMNUMA_CF_MAX_NODES - 1),
+			 KVMNUMA_CF_MAX_NODES - 1);
+	assert_int_equal(kvmnuma_cf_sample_node(KVMNUMA_CF_MAX_NODES),
+			 KVMNUMA_CF_NO_NODE);
+	assert_int_equal(kvmnuma_cf_sample_node(-1), KVMNUMA_CF_NO_NODE);
+
+	home_of[1] = 0;
+	kvmnuma_cf_engine_add_samples(e, s, 2);
+	assert_int_equal(kvmnuma_cf_engine_decide(e, &r, out, NR_OUT, &st), 0);
+	assert_int_equal(st.samples, 2);
+	assert_int_equal(st.invalid, 2);	/* not node 1 and node 0 */
+}
+
 #define T(f) cmocka_unit_test_setup(f, setup)
 
 int main(void)
@@ -776,6 +806,7 @@ int main(void)
 		T(same_seed_same_decisions),
 		T(output_capacity),
 		T(bad_inputs),
+		T(far_node_is_unknown_not_wrapped),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
