@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
-/* Unit tests for common/batch.c and common/queue_index.h. */
+/* Unit tests for common/batch.c. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,7 +7,6 @@
 #include <cmocka.h>
 
 #include "../../common/batch.h"
-#include "../../common/queue_index.h"
 
 #define A KVMNUMA_OP_ALLOC
 #define F KVMNUMA_OP_FREE
@@ -199,34 +198,6 @@ static void matches_per_page_model(void **state)
 	}
 }
 
-/* Every page of any block must map to the queue of the block's first page. */
-static void queue_index_is_per_block(void **state)
-{
-	unsigned int nr_queues, order;
-	u64 gfn;
-
-	for (nr_queues = 1; nr_queues <= 8; nr_queues++)
-		for (order = 0; order <= KVMNUMA_MAX_ORDER; order++)
-			for (gfn = 0; gfn < (1u << 16); gfn += 1u << order) {
-				unsigned int q = kvmnuma_queue_index(gfn, nr_queues);
-
-				assert_true(q < nr_queues);
-				assert_int_equal(kvmnuma_queue_index(gfn + (1u << order) - 1,
-								     nr_queues), q);
-			}
-}
-
-/* Neighbouring 4 MiB regions should not all land in one queue. */
-static void queue_index_spreads(void **state)
-{
-	unsigned int hits[4] = { 0 }, i;
-
-	for (i = 0; i < 1024; i++)
-		hits[kvmnuma_queue_index((u64)i << KVMNUMA_MAX_ORDER, 4)]++;
-	for (i = 0; i < 4; i++)
-		assert_in_range(hits[i], 200, 312);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -239,8 +210,6 @@ int main(void)
 		cmocka_unit_test(empty_batch),
 		cmocka_unit_test(rejects_bad_entries),
 		cmocka_unit_test(matches_per_page_model),
-		cmocka_unit_test(queue_index_is_per_block),
-		cmocka_unit_test(queue_index_spreads),
 	};
 
 	return cmocka_run_group_tests_name("batch", tests, NULL, NULL);

@@ -7,7 +7,9 @@
 #          host's first-touch on; event_ns = time in the probes (queuing,
 #          flushes included) per event;
 #   exits: FLUSH hypercalls per 1000 page events, against the bound
-#          1000 / queue_len + timer flushes;
+#          1000 / flush_threshold + timer flushes (one FLUSH per zone lock
+#          hold; not re-measured since the guest driver marks only pages
+#          that reach the buddy);
 #   host:  time serving FLUSH per batch and per discarded page;
 #   sampler: throughput of a memory-bound guest program with the software
 #          sampler off and on.

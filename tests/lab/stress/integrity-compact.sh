@@ -5,6 +5,8 @@
 # 10 ms each (compaction's few passes per second make a 1 ms window rare).  Compaction's free scanner takes free pages as migration
 # targets without any allocation event and copies live data into them:
 # none may be discarded after that.  0 mismatches, > 0 pages discarded.
+# Not a proven forcing test: the old guest driver passed it twice (1 ms
+# and 10 ms delays; a few thousand pages migrated per run in the lab).
 FORCE_DELAY_US=${FORCE_DELAY_US:-10000}
 . "$LAB_TREE_L1/tests/lab/forcing.inc"
 C_SECONDS=${C_SECONDS:-40}
