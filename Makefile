@@ -13,7 +13,7 @@ CC ?= gcc
 USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE
 
 .PHONY: all modules modules-old userspace guest-progs check check-unit \
-	check-lab lint deps demo bench clean help
+	check-lab soak lint deps demo bench clean help
 
 all: modules userspace guest-progs
 
@@ -25,6 +25,7 @@ help:
 	@echo "make check        unit tests, then lab scenarios"
 	@echo "make check-unit   unit tests only (seconds)"
 	@echo "make check-lab [SCENARIOS='a b']  lab scenarios (emulated NUMA host)"
+	@echo "make soak SCENARIOS='a b' [N=20]  run lab scenarios N times: pass counts, failure signatures"
 	@echo "make lint         checkpatch on kernel sources"
 	@echo "make demo         placement demo on the emulated 4-node host"
 
