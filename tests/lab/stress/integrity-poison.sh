@@ -1,4 +1,4 @@
-# lab: nodes=2 mem=2048 timeout=360
+# lab: nodes=2 mem=2048 timeout=480
 # lab-l1-append: page_poison=1
 # (L1 with 2 GiB, not 4: poisoning every page freed at boot costs ~10 s
 # of emulated time per GiB.)
@@ -13,6 +13,7 @@
 # free page reporting instead of kvmnuma).
 #   make soak SCENARIOS="tests/lab/stress/integrity-poison.sh tests/lab/stress/integrity-fpr.sh" N=5
 LAB_L2_BOOT_TIMEOUT=240   # a stress run on a loaded machine: let L2 boot
+INT_SLACK=200             # and let the workload finish
 . "$LAB_TREE_L1/tests/lab/integrity.inc"
 grep -q 'page_poison=1' /proc/cmdline || die "L1 booted without page_poison=1"
 integrity_scenario
