@@ -24,7 +24,7 @@ USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \
 	-DKVMNUMA_VERSION='"$(VERSION)"'
 
 .PHONY: all modules modules-old userspace guest-progs check check-unit \
-	check-lab lint deps demo bench clean help
+	check-lab soak lint deps demo bench clean help
 
 all: modules userspace guest-progs
 
@@ -36,6 +36,7 @@ help:
 	@echo "make check        unit tests, then lab scenarios (pinned kernel $(LAB_KVER))"
 	@echo "make check-unit   unit tests only (seconds)"
 	@echo "make check-lab [SCENARIOS='a b']  lab scenarios (emulated NUMA host)"
+	@echo "make soak SCENARIOS='a b' [N=20]  run lab scenarios N times: pass counts, failure signatures"
 	@echo "make lint         checkpatch on kernel sources"
 	@echo "make demo         placement demo on the emulated 4-node host"
 	@echo "make install      modules, tools, unit, man pages... (DESTDIR, PREFIX)"
@@ -45,7 +46,7 @@ help:
 
 # The lab boots LAB_KVER: whatever the command line says, its modules are
 # built for that kernel.
-check check-lab demo bench: override KDIR := $(LAB_KDIR)
+check check-lab soak demo bench: override KDIR := $(LAB_KDIR)
 
 # One line when the kernel tree is missing: which package or which option.
 need_kdir = $(if $(wildcard $(1)/.),,$(error no kernel build tree at $(1): install linux-headers-$(notdir $(patsubst %/build,%,$(1))), or pass KDIR=<kernel build tree> (the lab's kernel: KDIR=$(LAB_KDIR))))

@@ -42,9 +42,11 @@
 # crashes L2's init (bad sigreturn frame).  L2 therefore boots with
 # `noxsave`, which is the same end state (FXSAVE) without the splat.
 LAB_L2_CPU=${LAB_L2_CPU:-host}
-# tsc=reliable: as in L1 (see run-scenarios), no late sched_clock_stable
-# static-key flip while the other vCPUs run.
-LAB_L2_APPEND=${LAB_L2_APPEND:-noxsave tsc=reliable}
+# tsc=reliable maxcpus=1 no_ipi_broadcast=1 mitigations=off: as in L1 (see
+# L1_KARGS in scripts/lab/run-scenarios): the kernel patches its code only
+# while one vCPU runs; L2's init onlines the others after its tracepoint
+# pins, before the guest module loads.
+LAB_L2_APPEND=${LAB_L2_APPEND:-noxsave tsc=reliable maxcpus=1 no_ipi_broadcast=1 mitigations=off}
 LAB_L2_BOOT_TIMEOUT=${LAB_L2_BOOT_TIMEOUT:-90}
 LAB_L2_CMD_TIMEOUT=${LAB_L2_CMD_TIMEOUT:-60}
 
