@@ -103,17 +103,18 @@ static ssize_t nodes_store(struct kobject *kobj, struct kobj_attribute *attr,
 static ssize_t memslots_show(struct kobject *kobj, struct kobj_attribute *attr,
 			     char *buf)
 {
-	struct kvmnuma_ram ram;
-	unsigned int i;
-	int len = 0;
+	struct kvm *kvm = to_vm(kobj)->kvm;
+	struct kvm_memory_slot *slot;
+	int idx, bkt, len = 0;
 
-	if (kvmnuma_ram_snapshot(to_vm(kobj)->kvm, &ram))
-		return -ENOMEM;
-	for (i = 0; i < ram.nr_slots; i++)
-		len += sysfs_emit_at(buf, len, "%llu %llu 0x%lx\n",
-				     ram.slots[i].base_gfn, ram.slots[i].npages,
-				     ram.slots[i].hva);
-	kvmnuma_ram_release(&ram);
+	/* Under kvm->srcu, no snapshot: a read allocates nothing. */
+	idx = srcu_read_lock(&kvm->srcu);
+	kvm_for_each_memslot(slot, bkt, kvm_memslots(kvm))
+		if (kvmnuma_ram_slot_is_ram(slot))
+			len += sysfs_emit_at(buf, len, "%llu %lu 0x%lx\n",
+					     slot->base_gfn, slot->npages,
+					     slot->userspace_addr);
+	srcu_read_unlock(&kvm->srcu, idx);
 	return len;
 }
 
