@@ -52,6 +52,7 @@ MODULE_PARM_DESC(cf_max_tracked_pages, "Pages tracked per VM (default 30000)");
 
 struct kvmnuma_carrefour {
 	struct kvmnuma_vm *vm;
+	u64 owner;			/* of our move orders, moves.c cookie */
 	struct delayed_work period;
 	bool deciding;			/* policy has carrefour, not just sampling */
 	struct kvmnuma_sampling *sampling;
@@ -179,7 +180,7 @@ static int queue_move(struct kvmnuma_carrefour *cf, unsigned long hva,
 	cm->move.rec.node = node;
 	cm->move.rec.start = hva;
 	cm->move.rec.npages = 1;
-	cm->move.owner = cf;
+	cm->move.owner = cf->owner;
 	cm->move.who = cm->who;
 	cm->move.done = carrefour_move_done;
 	kvmnuma_moves_queue(&cm->move);
@@ -280,6 +281,7 @@ static struct kvmnuma_carrefour *cf_alloc(struct kvmnuma_vm *vm)
 	if (!cf)
 		return NULL;
 	cf->vm = vm;
+	cf->owner = kvmnuma_moves_new_owner();
 	mutex_init(&cf->lock);
 	INIT_DELAYED_WORK(&cf->period, period_fn);
 
@@ -358,12 +360,12 @@ void kvmnuma_carrefour_update(struct kvmnuma_vm *vm)
 		mutex_unlock(&cf->lock);
 		/* No period orders more; what it ordered is moot. */
 		if (stopped)
-			kvmnuma_moves_cancel(cf);
+			kvmnuma_moves_cancel(cf->owner);
 	} else if (cf) {
 		WRITE_ONCE(vm->cf, NULL);
 		synchronize_rcu();	/* no fault probe still sees it */
 		cancel_delayed_work_sync(&cf->period);
-		kvmnuma_moves_cancel(cf);
+		kvmnuma_moves_cancel(cf->owner);
 		cf_free(cf);
 	}
 out:
