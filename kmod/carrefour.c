@@ -187,12 +187,23 @@ static int queue_move(struct kvmnuma_carrefour *cf, unsigned long hva,
 	return 0;
 }
 
-/* Caller holds cf->lock. */
+/*
+ * Caller holds cf->lock.  The engine knows every host node; orders to a
+ * node outside vm->nodes are not sent (the engine hears they failed).
+ * vm->nodes is read under cf->lock, which kvmnuma_carrefour_cancel_moves()
+ * takes after a nodes change: an order is either queued before that
+ * cancels it, or checked against the new nodes.
+ */
 static void queue_decisions(struct kvmnuma_carrefour *cf,
 			    const struct cf_period_ctx *ctx, int n)
 {
+	struct kvmnuma_vm *vm = cf->vm;
+	nodemask_t nodes;
 	int i;
 
+	mutex_lock(&vm->policy_lock);
+	nodes = vm->nodes;
+	mutex_unlock(&vm->policy_lock);
 	for (i = 0; i < n; i++) {
 		const struct kvmnuma_cf_decision *d = &cf->decisions[i];
 		unsigned long hva = kvmnuma_ram_gfn_to_hva(&ctx->ram, d->gfn);
@@ -201,7 +212,8 @@ static void queue_decisions(struct kvmnuma_carrefour *cf,
 			cf->orders_migrate++;
 		else
 			cf->orders_interleave++;
-		if (!hva || queue_move(cf, hva, d->gfn, d->to))
+		if (!hva || d->to >= MAX_NUMNODES || !node_isset(d->to, nodes) ||
+		    queue_move(cf, hva, d->gfn, d->to))
 			kvmnuma_cf_engine_moved(cf->engine, d->gfn, d->to, false);
 	}
 }
@@ -369,6 +381,21 @@ void kvmnuma_carrefour_update(struct kvmnuma_vm *vm)
 		cf_free(cf);
 	}
 out:
+	mutex_unlock(&vm->cf_lock);
+}
+
+void kvmnuma_carrefour_cancel_moves(struct kvmnuma_vm *vm)
+{
+	struct kvmnuma_carrefour *cf;
+
+	mutex_lock(&vm->cf_lock);
+	cf = vm->cf;
+	if (cf) {
+		/* Orders a period queues from now on see the new nodes. */
+		mutex_lock(&cf->lock);
+		kvmnuma_moves_cancel(cf->owner);
+		mutex_unlock(&cf->lock);
+	}
 	mutex_unlock(&vm->cf_lock);
 }
 

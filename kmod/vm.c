@@ -128,6 +128,8 @@ int kvmnuma_vm_set_policy(struct kvmnuma_vm *vm, int policy)
 	mutex_unlock(&vm->policy_lock);
 	/* Re-place for the new policy (or just cancel the old layout). */
 	kvmnuma_placement_start(vm);
+	/* As before the layers: every unread order of the VM is moot. */
+	kvmnuma_carrefour_cancel_moves(vm);
 	kvmnuma_carrefour_update(vm);
 	return 0;
 }
@@ -142,8 +144,11 @@ int kvmnuma_vm_set_nodes(struct kvmnuma_vm *vm, const nodemask_t *nodes)
 	changed = !nodes_equal(*nodes, vm->nodes);
 	vm->nodes = *nodes;
 	mutex_unlock(&vm->policy_lock);
-	if (changed)
+	if (changed) {
 		kvmnuma_placement_start(vm);
+		/* Carrefour's unread orders may target a node now excluded. */
+		kvmnuma_carrefour_cancel_moves(vm);
+	}
 	return 0;
 }
 
