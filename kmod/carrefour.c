@@ -52,6 +52,7 @@ MODULE_PARM_DESC(cf_max_tracked_pages, "Pages tracked per VM (default 30000)");
 
 struct kvmnuma_carrefour {
 	struct kvmnuma_vm *vm;
+	u64 owner;			/* of our move orders, moves.c cookie */
 	struct delayed_work period;
 	bool deciding;			/* policy has carrefour, not just sampling */
 	struct kvmnuma_sampling *sampling;
@@ -179,19 +180,30 @@ static int queue_move(struct kvmnuma_carrefour *cf, unsigned long hva,
 	cm->move.rec.node = node;
 	cm->move.rec.start = hva;
 	cm->move.rec.npages = 1;
-	cm->move.owner = cf;
+	cm->move.owner = cf->owner;
 	cm->move.who = cm->who;
 	cm->move.done = carrefour_move_done;
 	kvmnuma_moves_queue(&cm->move);
 	return 0;
 }
 
-/* Caller holds cf->lock. */
+/*
+ * Caller holds cf->lock.  The engine knows every host node; orders to a
+ * node outside vm->nodes are not sent (the engine hears they failed).
+ * vm->nodes is read under cf->lock, which kvmnuma_carrefour_cancel_moves()
+ * takes after a nodes change: an order is either queued before that
+ * cancels it, or checked against the new nodes.
+ */
 static void queue_decisions(struct kvmnuma_carrefour *cf,
 			    const struct cf_period_ctx *ctx, int n)
 {
+	struct kvmnuma_vm *vm = cf->vm;
+	nodemask_t nodes;
 	int i;
 
+	mutex_lock(&vm->policy_lock);
+	nodes = vm->nodes;
+	mutex_unlock(&vm->policy_lock);
 	for (i = 0; i < n; i++) {
 		const struct kvmnuma_cf_decision *d = &cf->decisions[i];
 		unsigned long hva = kvmnuma_ram_gfn_to_hva(&ctx->ram, d->gfn);
@@ -200,7 +212,8 @@ static void queue_decisions(struct kvmnuma_carrefour *cf,
 			cf->orders_migrate++;
 		else
 			cf->orders_interleave++;
-		if (!hva || queue_move(cf, hva, d->gfn, d->to))
+		if (!hva || d->to >= MAX_NUMNODES || !node_isset(d->to, nodes) ||
+		    queue_move(cf, hva, d->gfn, d->to))
 			kvmnuma_cf_engine_moved(cf->engine, d->gfn, d->to, false);
 	}
 }
@@ -280,6 +293,7 @@ static struct kvmnuma_carrefour *cf_alloc(struct kvmnuma_vm *vm)
 	if (!cf)
 		return NULL;
 	cf->vm = vm;
+	cf->owner = kvmnuma_moves_new_owner();
 	mutex_init(&cf->lock);
 	INIT_DELAYED_WORK(&cf->period, period_fn);
 
@@ -358,15 +372,30 @@ void kvmnuma_carrefour_update(struct kvmnuma_vm *vm)
 		mutex_unlock(&cf->lock);
 		/* No period orders more; what it ordered is moot. */
 		if (stopped)
-			kvmnuma_moves_cancel(cf);
+			kvmnuma_moves_cancel(cf->owner);
 	} else if (cf) {
 		WRITE_ONCE(vm->cf, NULL);
 		synchronize_rcu();	/* no fault probe still sees it */
 		cancel_delayed_work_sync(&cf->period);
-		kvmnuma_moves_cancel(cf);
+		kvmnuma_moves_cancel(cf->owner);
 		cf_free(cf);
 	}
 out:
+	mutex_unlock(&vm->cf_lock);
+}
+
+void kvmnuma_carrefour_cancel_moves(struct kvmnuma_vm *vm)
+{
+	struct kvmnuma_carrefour *cf;
+
+	mutex_lock(&vm->cf_lock);
+	cf = vm->cf;
+	if (cf) {
+		/* Orders a period queues from now on see the new nodes. */
+		mutex_lock(&cf->lock);
+		kvmnuma_moves_cancel(cf->owner);
+		mutex_unlock(&cf->lock);
+	}
 	mutex_unlock(&vm->cf_lock);
 }
 

@@ -27,6 +27,12 @@ struct kvmnuma_carrefour_status {
  * vm->cf_sampling.  Caller holds no Carrefour lock; may sleep.
  */
 void kvmnuma_carrefour_update(struct kvmnuma_vm *vm);
+/*
+ * Cancels Carrefour's orders kvmnumad has not read yet (policy or nodes
+ * changed: they may target a node no longer allowed).  Caller holds no
+ * Carrefour lock; may sleep.
+ */
+void kvmnuma_carrefour_cancel_moves(struct kvmnuma_vm *vm);
 /* 0 if the VM's RAM can be sampled, else -EOPNOTSUPP (logged); may sleep. */
 int kvmnuma_carrefour_supported(struct kvmnuma_vm *vm);
 /* The sampler that would sample this VM: "ibs", "software" or "none". */

@@ -52,6 +52,7 @@ enum kvmnuma_placement_phase {
 struct kvmnuma_placement {
 	struct work_struct work;
 	atomic_t generation;		/* bumped by every (re)start or stop */
+	u64 owner;			/* of its move orders, moves.c cookie */
 	int phase;			/* enum kvmnuma_placement_phase */
 	unsigned int largest_page_shift;	/* of the pages backing RAM */
 	atomic64_t pages_total;

@@ -11,6 +11,7 @@
  */
 #define pr_fmt(fmt) "kvmnuma: " fmt
 
+#include <linux/atomic.h>
 #include <linux/mutex.h>
 #include <linux/sched.h>
 #include <linux/wait.h>
@@ -23,6 +24,7 @@ static DEFINE_MUTEX(orders_lock);
 static DECLARE_WAIT_QUEUE_HEAD(orders_wait);
 static u64 next_id = 1;
 static atomic_t opened = ATOMIC_INIT(0);
+static atomic64_t last_owner = ATOMIC64_INIT(0);
 
 bool kvmnuma_moves_daemon_connected(void)
 {
@@ -49,7 +51,12 @@ static void cancel_list(struct list_head *dropped)
 	}
 }
 
-void kvmnuma_moves_cancel(const void *owner)
+u64 kvmnuma_moves_new_owner(void)
+{
+	return atomic64_inc_return(&last_owner);
+}
+
+void kvmnuma_moves_cancel(u64 owner)
 {
 	struct kvmnuma_move *m, *tmp;
 	LIST_HEAD(dropped);

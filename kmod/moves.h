@@ -18,7 +18,8 @@
  *	rec.pid from address rec.start to node rec.node
  * @list: owned by moves.c while queued
  * @rec: filled by the requester (moves.c sets rec.id)
- * @owner: what kvmnuma_moves_cancel() matches; NULL: never cancelled
+ * @owner: what kvmnuma_moves_cancel() matches, a cookie from
+ *	kvmnuma_moves_new_owner(); 0: never cancelled
  * @who: names the requester in the log ("VM <id>"); must live until done
  * @done: called exactly once, in process context without any moves.c
  *	lock held: with the pages kvmnumad moved (<= rec.npages), or with
@@ -28,15 +29,20 @@
 struct kvmnuma_move {
 	struct list_head list;
 	struct kvmnuma_move_order rec;
-	const void *owner;
+	u64 owner;
 	const char *who;
 	void (*done)(struct kvmnuma_move *m, u64 moved, bool cancelled);
 };
 
 /* Hands @m to kvmnumad (or to the next daemon that connects). */
 void kvmnuma_moves_queue(struct kvmnuma_move *m);
+/*
+ * A new owner cookie, never 0 and never handed out before: unlike an
+ * address, it cannot name a later requester whose orders it would cancel.
+ */
+u64 kvmnuma_moves_new_owner(void);
 /* Cancels the orders of @owner not yet read by kvmnumad; may sleep. */
-void kvmnuma_moves_cancel(const void *owner);
+void kvmnuma_moves_cancel(u64 owner);
 bool kvmnuma_moves_daemon_connected(void);
 
 /* For the /dev/kvmnuma device (dev.c). */

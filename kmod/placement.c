@@ -97,7 +97,7 @@ static void flush_move_run(struct node_walk *w)
 	pm->move.rec.node = w->node;
 	pm->move.rec.start = w->move_hva;
 	pm->move.rec.npages = w->move_npages;
-	pm->move.owner = &vm->place;
+	pm->move.owner = vm->place.owner;
 	pm->move.who = pm->who;
 	pm->move.done = placement_move_done;
 	atomic64_add(w->move_npages, &vm->place.moves_pending);
@@ -234,7 +234,7 @@ static void placement_work_fn(struct work_struct *work)
 	w->nr_nodes = nodes_weight(nodes);
 
 	/* Moves queued for an earlier layout are moot. */
-	kvmnuma_moves_cancel(place);
+	kvmnuma_moves_cancel(place->owner);
 	if (kvmnuma_layout_index(w->policy, 0, w->nr_nodes) < 0)
 		goto idle;
 
@@ -268,6 +268,7 @@ idle:
 void kvmnuma_placement_vm_init(struct kvmnuma_vm *vm)
 {
 	INIT_WORK(&vm->place.work, placement_work_fn);
+	vm->place.owner = kvmnuma_moves_new_owner();
 	vm->place.phase = KVMNUMA_PLACEMENT_IDLE;
 	vm->place.largest_page_shift = PAGE_SHIFT;
 }
@@ -285,7 +286,7 @@ void kvmnuma_placement_stop(struct kvmnuma_vm *vm)
 {
 	atomic_inc(&vm->place.generation);
 	cancel_work_sync(&vm->place.work);
-	kvmnuma_moves_cancel(&vm->place);
+	kvmnuma_moves_cancel(vm->place.owner);
 }
 
 const char *kvmnuma_placement_state_name(struct kvmnuma_vm *vm)

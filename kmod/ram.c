@@ -109,15 +109,18 @@ u64 kvmnuma_ram_nth_gfn(const struct kvmnuma_ram *ram, u64 n)
 	return 0;
 }
 
+/* A walk under kvm->srcu, not a snapshot: a read of sysfs allocates nothing. */
 u64 kvmnuma_ram_bytes(struct kvm *kvm)
 {
-	struct kvmnuma_ram ram;
-	u64 pages;
+	struct kvm_memory_slot *slot;
+	u64 pages = 0;
+	int idx, bkt;
 
-	if (kvmnuma_ram_snapshot(kvm, &ram))
-		return 0;
-	pages = ram.total_pages;
-	kvmnuma_ram_release(&ram);
+	idx = srcu_read_lock(&kvm->srcu);
+	kvm_for_each_memslot(slot, bkt, kvm_memslots(kvm))
+		if (kvmnuma_ram_slot_is_ram(slot))
+			pages += slot->npages;
+	srcu_read_unlock(&kvm->srcu, idx);
 	return pages << PAGE_SHIFT;
 }
 

@@ -47,7 +47,7 @@ bool kvmnuma_ram_hva_to_gfn(const struct kvmnuma_ram *ram, unsigned long hva,
 			    u64 *gfn);
 /* The @n-th frame of RAM counting slot by slot, @n < total_pages. */
 u64 kvmnuma_ram_nth_gfn(const struct kvmnuma_ram *ram, u64 n);
-/* Bytes of guest RAM (sum of the RAM slots); may sleep. */
+/* Bytes of guest RAM (sum of the RAM slots); allocates nothing, may sleep. */
 u64 kvmnuma_ram_bytes(struct kvm *kvm);
 
 /* get_user_pages_remote() of 6.1 and 6.12; caller holds mmap_lock. */

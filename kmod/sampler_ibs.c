@@ -41,6 +41,7 @@
  */
 #define pr_fmt(fmt) "kvmnuma: " fmt
 
+#include <linux/completion.h>
 #include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
 #include <linux/kernel_read_file.h>
@@ -126,9 +127,11 @@ static int ibs_hp_state;
 static struct ibs_rec *ibs_batch;	/* drain work's copy of one ring */
 
 /*
- * The VMs IBS samples for (struct ibs_vm).  The drain work holds vms_lock
- * while it uses one, so a VM's sampling is gone from the drain once
- * ibs_put() has unlinked it.
+ * The VMs IBS samples for (struct ibs_vm).  vms_lock covers the list and
+ * the lookup only: the drain pins the VM it processes (users) and drops
+ * the lock while it resolves samples, which may block (mmap_lock, guest
+ * page-table reads).  ibs_put() unlinks its VM and waits for that VM's
+ * drain alone, never for another VM's.
  */
 static LIST_HEAD(ibs_vms);
 static DEFINE_MUTEX(vms_lock);
@@ -137,6 +140,9 @@ struct ibs_vm {
 	struct list_head list;
 	struct kvmnuma_sampling *s;
 	u64 since;		/* ibs_gen this VM's sampling started at */
+	unsigned int users;		/* drains using it; under vms_lock */
+	bool unlinked;			/* ibs_put() waits; under vms_lock */
+	struct completion idle;		/* the last user left after unlink */
 };
 
 /*
@@ -219,20 +225,34 @@ struct vm_ctx {
 	struct kvmnuma_ram ram;
 };
 
-/* Caller holds vms_lock. */
-static struct ibs_vm *find_vm_locked(struct kvm *kvm)
+/* The VM sampling @kvm, pinned until put_ibs_vm(); NULL if none. */
+static struct ibs_vm *get_ibs_vm(struct kvm *kvm)
 {
-	struct ibs_vm *v;
+	struct ibs_vm *v, *found = NULL;
 
-	list_for_each_entry(v, &ibs_vms, list)
-		if (v->s->kvm == kvm)
-			return v;
-	return NULL;
+	mutex_lock(&vms_lock);
+	list_for_each_entry(v, &ibs_vms, list) {
+		if (v->s->kvm == kvm) {
+			v->users++;
+			found = v;
+			break;
+		}
+	}
+	mutex_unlock(&vms_lock);
+	return found;
+}
+
+static void put_ibs_vm(struct ibs_vm *v)
+{
+	mutex_lock(&vms_lock);
+	if (!--v->users && v->unlinked)
+		complete(&v->idle);
+	mutex_unlock(&vms_lock);
 }
 
 /*
  * Feeds the samples of b[0].kvm among @b[0..n) to its VM's sampling;
- * clears their kvm.  Caller holds vms_lock.
+ * clears their kvm.  Takes vms_lock for the lookup only.
  */
 static void process_vm(struct ibs_rec *b, u32 n)
 {
@@ -244,7 +264,8 @@ static void process_vm(struct ibs_rec *b, u32 n)
 	u32 i;
 	int idx;
 
-	v = find_vm_locked(ctx.kvm);
+	/* Pinned, the sampling and its kvm live until put_ibs_vm(). */
+	v = get_ibs_vm(ctx.kvm);
 	if (v) {
 		s = v->s;
 		/* Records of an earlier VM at the same address. */
@@ -315,6 +336,8 @@ static void process_vm(struct ibs_rec *b, u32 n)
 	}
 out:
 	kvmnuma_ram_release(&ctx.ram);
+	if (v)
+		put_ibs_vm(v);
 }
 
 /* Moves what @ring holds into ibs_batch; returns how many. */
@@ -342,11 +365,9 @@ static void drain_fn(struct work_struct *work)
 		if (!ring)
 			continue;
 		n = drain_ring(ring);
-		mutex_lock(&vms_lock);
 		for (i = 0; i < n; i++)
 			if (ibs_batch[i].kvm)
 				process_vm(ibs_batch + i, n - i);
-		mutex_unlock(&vms_lock);
 		cond_resched();
 	}
 	if (READ_ONCE(ibs_running))
@@ -493,6 +514,7 @@ static int ibs_get(struct kvmnuma_sampling *s)
 		return ret;
 	}
 	v->s = s;
+	init_completion(&v->idle);
 	s->priv = v;
 	mutex_lock(&vms_lock);
 	v->since = atomic64_inc_return(&ibs_gen);
@@ -504,10 +526,16 @@ static int ibs_get(struct kvmnuma_sampling *s)
 static void ibs_put(struct kvmnuma_sampling *s)
 {
 	struct ibs_vm *v = s->priv;
+	bool busy;
 
 	mutex_lock(&vms_lock);
 	list_del(&v->list);
+	v->unlinked = true;
+	busy = v->users;
 	mutex_unlock(&vms_lock);
+	/* Only this VM's drain, if one is resolving its samples now. */
+	if (busy)
+		wait_for_completion(&v->idle);
 	kfree(v);
 	s->priv = NULL;
 

@@ -111,26 +111,32 @@ static ssize_t memslots_show(struct kobject *kobj, struct kobj_attribute *attr,
 			     char *buf)
 {
 	const int room = PAGE_SIZE - (int)strlen(MEMSLOTS_TRUNCATED);
-	struct kvmnuma_ram ram;
-	unsigned int i;
-	int len = 0;
+	struct kvm *kvm = to_vm(kobj)->kvm;
+	struct kvm_memory_slot *slot;
+	int idx, bkt, len = 0;
+	bool cut = false;
 
-	if (kvmnuma_ram_snapshot(to_vm(kobj)->kvm, &ram))
-		return -ENOMEM;
-	for (i = 0; i < ram.nr_slots; i++) {
+	/* Under kvm->srcu, no snapshot: a read allocates nothing. */
+	idx = srcu_read_lock(&kvm->srcu);
+	kvm_for_each_memslot(slot, bkt, kvm_memslots(kvm)) {
 		char line[64];
-		int n = scnprintf(line, sizeof(line), "%llu %llu 0x%lx\n",
-				  ram.slots[i].base_gfn, ram.slots[i].npages,
-				  ram.slots[i].hva);
+		int n;
 
-		/* The last slot may use the marker's room. */
-		if (len + n > (i + 1 == ram.nr_slots ? (int)PAGE_SIZE : room)) {
-			len += sysfs_emit_at(buf, len, MEMSLOTS_TRUNCATED);
+		if (!kvmnuma_ram_slot_is_ram(slot))
+			continue;
+		n = scnprintf(line, sizeof(line), "%llu %lu 0x%lx\n",
+			      slot->base_gfn, slot->npages,
+			      slot->userspace_addr);
+		/* Keep room for the marker: a cut table says so. */
+		if (len + n > room) {
+			cut = true;
 			break;
 		}
 		len += sysfs_emit_at(buf, len, "%s", line);
 	}
-	kvmnuma_ram_release(&ram);
+	srcu_read_unlock(&kvm->srcu, idx);
+	if (cut)
+		len += sysfs_emit_at(buf, len, MEMSLOTS_TRUNCATED);
 	return len;
 }
 

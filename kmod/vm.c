@@ -68,8 +68,20 @@ struct kvmnuma_vm *kvmnuma_vm_create(struct kvm *kvm, pid_t pid)
 
 void kvmnuma_vm_start(struct kvmnuma_vm *vm)
 {
+	/*
+	 * A default policy with Carrefour on RAM the sampler cannot sample
+	 * is refused as a write to vms/<id>/policy would be (the one log
+	 * line is kvmnuma_carrefour_supported()'s); the VM starts with none.
+	 */
+	if (kvmnuma_vm_has(vm, KVMNUMA_MECH_CARREFOUR) &&
+	    kvmnuma_carrefour_supported(vm)) {
+		mutex_lock(&vm->policy_lock);
+		WRITE_ONCE(vm->policy, KVMNUMA_POLICY_NONE);
+		mutex_unlock(&vm->policy_lock);
+	}
 	if (kvmnuma_vm_has(vm, KVMNUMA_MECH_ROUND_4K | KVMNUMA_MECH_ROUND_1G))
 		kvmnuma_placement_start(vm);
+	kvmnuma_carrefour_update(vm);
 }
 
 void kvmnuma_vm_stop(struct kvmnuma_vm *vm)
@@ -128,6 +140,8 @@ int kvmnuma_vm_set_policy(struct kvmnuma_vm *vm, int policy)
 	mutex_unlock(&vm->policy_lock);
 	/* Re-place for the new policy (or just cancel the old layout). */
 	kvmnuma_placement_start(vm);
+	/* As before the layers: every unread order of the VM is moot. */
+	kvmnuma_carrefour_cancel_moves(vm);
 	kvmnuma_carrefour_update(vm);
 	return 0;
 }
@@ -142,8 +156,11 @@ int kvmnuma_vm_set_nodes(struct kvmnuma_vm *vm, const nodemask_t *nodes)
 	changed = !nodes_equal(*nodes, vm->nodes);
 	vm->nodes = *nodes;
 	mutex_unlock(&vm->policy_lock);
-	if (changed)
+	if (changed) {
 		kvmnuma_placement_start(vm);
+		/* Carrefour's unread orders may target a node now excluded. */
+		kvmnuma_carrefour_cancel_moves(vm);
+	}
 	return 0;
 }
 

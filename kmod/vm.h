@@ -32,7 +32,11 @@ int kvmnuma_vm_set_default_policy(int policy);
  * publishes it, and its release calls kvmnuma_vm_release().
  */
 struct kvmnuma_vm *kvmnuma_vm_create(struct kvm *kvm, pid_t pid);
-/* Starts the mechanisms of the VM's initial policy. */
+/*
+ * Starts the mechanisms of the VM's initial policy: placement, Carrefour.
+ * A Carrefour policy on RAM that cannot be sampled is refused (logged)
+ * and the VM gets policy none.  May sleep.
+ */
 void kvmnuma_vm_start(struct kvmnuma_vm *vm);
 /* Stops every mechanism; the VM keeps running without kvmnuma. May sleep. */
 void kvmnuma_vm_stop(struct kvmnuma_vm *vm);
