@@ -41,6 +41,14 @@
 #include "../include/kvmnuma/hypercall_abi.h"
 #include "guest.h"
 
+/*
+ * On PREEMPT_RT zone->lock sleeps and leaves interrupts on: the per-CPU
+ * batch page would not be exclusive and the free probe could not take it.
+ */
+#ifdef CONFIG_PREEMPT_RT
+#error "kvmnuma_guest needs zone->lock to disable interrupts; PREEMPT_RT is not supported"
+#endif
+
 #if defined(MAX_PAGE_ORDER)
 #define BUDDY_MAX_ORDER MAX_PAGE_ORDER
 #elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
