@@ -180,14 +180,16 @@ static void flush_chunk(struct kvmnuma_zone_flush *zf, unsigned long base,
 
 	while (i < CHUNK_PAGES) {
 		unsigned long pfn = base + i, end, run_end;
+		/* Not pfn_valid(): an offline section's memmap is poisoned. */
+		struct page *page = pfn_to_online_page(pfn);
 		struct zone *zone;
 
-		if (!pfn_valid(pfn)) {
+		if (!page) {
 			atomic64_inc(&kvmnuma_guest_stats.pages_not_free);
 			i = find_next_bit(claimed, CHUNK_PAGES, i + 1);
 			continue;
 		}
-		zone = page_zone(pfn_to_page(pfn));
+		zone = page_zone(page);
 		kvmnuma_zone_hold(zf, zone);
 		if (!kvmnuma_buddy_block(zone, pfn, &end)) {
 			atomic64_inc(&kvmnuma_guest_stats.pages_not_free);

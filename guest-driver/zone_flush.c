@@ -183,7 +183,7 @@ void kvmnuma_zone_hold(struct kvmnuma_zone_flush *zf, struct zone *zone)
 /**
  * kvmnuma_buddy_block() - is @pfn in a free buddy block of @zone?
  * @zone: the page's zone, whose lock the caller holds
- * @pfn:  a valid frame of @zone
+ * @pfn:  an online frame of @zone
  * @end:  set to one past the block's last frame when true is returned
  *
  * What the kernel's is_free_buddy_page() does (not exported): walk up the
@@ -202,11 +202,11 @@ bool kvmnuma_buddy_block(struct zone *zone, unsigned long pfn,
 		unsigned long head = pfn & ~((1UL << order) - 1);
 		struct page *page;
 
-		/* A block never spans zones nor memory holes. */
-		if (head < zone->zone_start_pfn || !pfn_valid(head))
+		/* A block never spans zones, holes nor offline sections. */
+		if (head < zone->zone_start_pfn)
 			break;
-		page = pfn_to_page(head);
-		if (page_zone(page) != zone)
+		page = pfn_to_online_page(head);
+		if (!page || page_zone(page) != zone)
 			break;
 		if (PageBuddy(page) && page_private(page) >= order &&
 		    page_private(page) <= BUDDY_MAX_ORDER) {
