@@ -67,6 +67,7 @@ struct kvmnuma_zone_flush {
 	u64 *entries;		/* this CPU's batch page, while locked */
 	unsigned int count;	/* entries in it */
 	unsigned int work;	/* pages examined during this hold */
+	unsigned int holds;	/* zone->lock holds taken by this flush */
 	u64 since;		/* local_clock() when the lock was taken */
 	long answer;		/* host's refusal during this hold, or 0 */
 };

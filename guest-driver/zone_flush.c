@@ -177,6 +177,7 @@ void kvmnuma_zone_hold(struct kvmnuma_zone_flush *zf, struct zone *zone)
 	zf->entries = this_cpu_read(batch_page);
 	zf->count = 0;
 	zf->work = 1;
+	zf->holds++;
 	zf->since = local_clock();
 }
 
