@@ -68,6 +68,7 @@ struct kvmnuma_zone_flush {
 	unsigned int count;	/* entries in it */
 	unsigned int work;	/* pages examined during this hold */
 	unsigned int holds;	/* zone->lock holds taken by this flush */
+	unsigned long pages;	/* pages batched during this hold */
 	u64 since;		/* local_clock() when the lock was taken */
 	long answer;		/* host's refusal during this hold, or 0 */
 };

@@ -21,7 +21,9 @@
  * it enters the lists, not after.
  *
  * The lock is held for at most one batch (max_batch entries, at most the
- * ABI's 512) and HOLD_WORK pages examined; holds are counted in sysfs.
+ * ABI's 512), max_hold_pages pages discarded (the host's work grows with
+ * pages, not entries: 512 order-10 entries are 2 GiB) and HOLD_WORK pages
+ * examined; holds are counted in sysfs.
  * Other vCPUs needing this zone's buddy allocator wait meanwhile: a
  * smaller max_batch shortens each wait, at the cost of more exits.
  */
@@ -61,6 +63,14 @@
 #define HOLD_WORK 4096
 /* Entries a run inside one buddy block can take (common/blocks.h). */
 #define RUN_ENTRIES (2 * (KVMNUMA_MAX_ORDER + 1))
+
+/* A run lies in one buddy block: at most this many pages. */
+#define RUN_PAGES (1UL << BUDDY_MAX_ORDER)
+
+static unsigned int max_hold_pages = 16384;
+module_param(max_hold_pages, uint, 0644);
+MODULE_PARM_DESC(max_hold_pages,
+		 "Pages discarded per hold of a zone lock (pages, 4096..262144, default 16384 = 64 MiB)");
 
 static unsigned int max_batch = KVMNUMA_MAX_BATCH;
 module_param(max_batch, uint, 0644);
@@ -155,8 +165,9 @@ void kvmnuma_zone_release(struct kvmnuma_zone_flush *zf)
  * @zf:   flush state
  * @zone: zone of the next page to examine
  *
- * Keeps the current hold if it is on @zone, has room for the entries of
- * one run and has not examined HOLD_WORK pages; otherwise releases it
+ * Keeps the current hold if it is on @zone, has room for the entries and
+ * the pages (max_hold_pages) of one run and has not examined HOLD_WORK
+ * pages; otherwise releases it
  * (reporting its batch) and takes @zone->lock.  Any context: interrupts
  * are off while the lock is held, so this CPU's batch page cannot be
  * used by a nested flush meanwhile.
@@ -165,9 +176,11 @@ void kvmnuma_zone_hold(struct kvmnuma_zone_flush *zf, struct zone *zone)
 {
 	unsigned int limit = clamp(READ_ONCE(max_batch), 32U,
 				   (unsigned int)KVMNUMA_MAX_BATCH);
+	unsigned long page_limit = clamp(READ_ONCE(max_hold_pages), 4096U,
+					 262144U);
 
 	if (zf->zone == zone && zf->count + RUN_ENTRIES <= limit &&
-	    zf->work < HOLD_WORK) {
+	    zf->pages + RUN_PAGES <= page_limit && zf->work < HOLD_WORK) {
 		zf->work++;
 		return;
 	}
@@ -176,6 +189,7 @@ void kvmnuma_zone_hold(struct kvmnuma_zone_flush *zf, struct zone *zone)
 	zf->zone = zone;
 	zf->entries = this_cpu_read(batch_page);
 	zf->count = 0;
+	zf->pages = 0;
 	zf->work = 1;
 	zf->holds++;
 	zf->since = local_clock();
@@ -232,6 +246,7 @@ void kvmnuma_zone_add(struct kvmnuma_zone_flush *zf, unsigned long pfn,
 		      unsigned long end)
 {
 	atomic64_add(end - pfn, &kvmnuma_guest_stats.pages_flushed);
+	zf->pages += end - pfn;
 	while (pfn < end) {
 		unsigned int order = kvmnuma_block_order(pfn, end,
 							 KVMNUMA_MAX_ORDER);
