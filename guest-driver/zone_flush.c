@@ -123,12 +123,15 @@ static void submit(struct kvmnuma_zone_flush *zf)
 		ret = kvmnuma_host_flush(virt_to_phys(zf->entries), zf->count);
 		atomic64_inc(&kvmnuma_guest_stats.flushes);
 		atomic64_add(zf->count, &kvmnuma_guest_stats.entries_flushed);
+		atomic64_add(zf->batch_pages,
+			     &kvmnuma_guest_stats.pages_flushed);
 		if (ret == KVMNUMA_RES_OK)
 			atomic64_inc(&kvmnuma_guest_stats.host_ok);
 		else
 			zf->answer = ret;
 	}
 	zf->count = 0;
+	zf->batch_pages = 0;
 }
 
 /**
@@ -245,7 +248,6 @@ bool kvmnuma_buddy_block(struct zone *zone, unsigned long pfn,
 void kvmnuma_zone_add(struct kvmnuma_zone_flush *zf, unsigned long pfn,
 		      unsigned long end)
 {
-	atomic64_add(end - pfn, &kvmnuma_guest_stats.pages_flushed);
 	zf->pages += end - pfn;
 	while (pfn < end) {
 		unsigned int order = kvmnuma_block_order(pfn, end,
@@ -256,6 +258,7 @@ void kvmnuma_zone_add(struct kvmnuma_zone_flush *zf, unsigned long pfn,
 			submit(zf);
 		zf->entries[zf->count++] = KVMNUMA_ENTRY(pfn, order,
 							 KVMNUMA_OP_FREE);
+		zf->batch_pages += 1UL << order;
 		pfn += 1UL << order;
 	}
 }
