@@ -204,7 +204,8 @@ void kvmnuma_zone_hold(struct kvmnuma_zone_flush *zf, struct zone *zone)
  * @pfn:  an online frame of @zone
  * @end:  set to one past the block's last frame when true is returned
  *
- * What the kernel's is_free_buddy_page() does (not exported): walk up the
+ * What the kernel's is_free_buddy_page() does, but that one does not
+ * give the block's end, which the caller needs: walk up the
  * orders to the head of the block that would contain @pfn; a head with
  * PageBuddy and an order (page_private) reaching @pfn is a free block.
  * Pages on per-CPU lists, compound tails, hugetlb pool pages and pages
