@@ -33,9 +33,11 @@ static unsigned long report_zone(struct zone *zone)
 	unsigned long reported = 0;
 
 	while (pfn < end && kvmnuma_pending_active()) {
+		struct page *page = pfn_to_online_page(pfn);
 		unsigned long block_end;
 
-		if (!pfn_valid(pfn) || page_zone(pfn_to_page(pfn)) != zone) {
+		/* Offline sections stay pfn_valid() but their memmap is poisoned. */
+		if (!page || page_zone(page) != zone) {
 			pfn++;
 			continue;
 		}

@@ -67,6 +67,9 @@ struct kvmnuma_zone_flush {
 	u64 *entries;		/* this CPU's batch page, while locked */
 	unsigned int count;	/* entries in it */
 	unsigned int work;	/* pages examined during this hold */
+	unsigned int holds;	/* zone->lock holds taken by this flush */
+	unsigned long pages;	/* pages batched during this hold */
+	unsigned long batch_pages;	/* pages in the batch page now */
 	u64 since;		/* local_clock() when the lock was taken */
 	long answer;		/* host's refusal during this hold, or 0 */
 };

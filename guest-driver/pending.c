@@ -25,7 +25,8 @@
  *
  * Flushes run from the mm_page_free probe once this CPU has marked
  * flush_threshold pages since its last flush (free_pages_prepare: no
- * zone->lock held), from a timer, and at unload; never from the
+ * zone->lock held; bounded to one hold, the rest goes to a work item; not
+ * from NMI), from a timer, and at unload; never from the
  * mm_page_pcpu_drain probe, which runs under zone->lock.  The flush in
  * the freeing task is what lets a page freed on one vCPU and reused at
  * once on another be discarded in between, so that the reuse lands on
@@ -40,6 +41,7 @@
 #include <linux/moduleparam.h>
 #include <linux/nodemask.h>
 #include <linux/percpu.h>
+#include <linux/preempt.h>
 #include <linux/sched.h>
 #include <linux/sched/clock.h>
 #include <linux/vmalloc.h>
@@ -87,6 +89,8 @@ static atomic_t state = ATOMIC_INIT(PENDING_OFF);
 
 static void periodic_flush_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(periodic_flush, periodic_flush_fn);
+static void rest_flush_fn(struct work_struct *work);
+static DECLARE_WORK(rest_flush, rest_flush_fn);
 
 bool kvmnuma_pending_active(void)
 {
@@ -180,14 +184,16 @@ static void flush_chunk(struct kvmnuma_zone_flush *zf, unsigned long base,
 
 	while (i < CHUNK_PAGES) {
 		unsigned long pfn = base + i, end, run_end;
+		/* Not pfn_valid(): an offline section's memmap is poisoned. */
+		struct page *page = pfn_to_online_page(pfn);
 		struct zone *zone;
 
-		if (!pfn_valid(pfn)) {
+		if (!page) {
 			atomic64_inc(&kvmnuma_guest_stats.pages_not_free);
 			i = find_next_bit(claimed, CHUNK_PAGES, i + 1);
 			continue;
 		}
-		zone = page_zone(pfn_to_page(pfn));
+		zone = page_zone(page);
 		kvmnuma_zone_hold(zf, zone);
 		if (!kvmnuma_buddy_block(zone, pfn, &end)) {
 			atomic64_inc(&kvmnuma_guest_stats.pages_not_free);
@@ -204,7 +210,10 @@ static void flush_chunk(struct kvmnuma_zone_flush *zf, unsigned long base,
 
 /*
  * Claims and reports every pending frame.  @may_sleep: task context that
- * may reschedule between holds of zone->lock.
+ * may reschedule between holds of zone->lock.  Otherwise (the free probe:
+ * any context, preemption off) the work is bounded: no new chunk is
+ * claimed once the first hold of a zone->lock has ended (at most
+ * max_batch entries), and the rest is left to a work item.
  */
 static void flush_pending(bool may_sleep)
 {
@@ -219,6 +228,11 @@ static void flush_pending(bool may_sleep)
 
 		if (!kvmnuma_pending_active())
 			break;
+		if (!may_sleep && (zf.holds > 1 || (zf.holds && !zf.zone))) {
+			/* Never NMI (page_freed()): queue_work() is safe. */
+			queue_work(system_unbound_wq, &rest_flush);
+			break;
+		}
 		if (!test_and_clear_bit(chunk, summary))
 			continue;
 		words = (atomic_long_t *)&pending[chunk * CHUNK_LONGS];
@@ -258,8 +272,12 @@ static bool goes_to_pcp_list(unsigned int order)
 
 static void page_freed(unsigned long pfn, unsigned int order)
 {
-	/* Before marking: this block is not in the buddy yet. */
-	if (unlikely(this_cpu_read(marked) >= max(READ_ONCE(flush_threshold), 1U))) {
+	/*
+	 * Before marking: this block is not in the buddy yet.  Not from NMI
+	 * (free_pages_nolock() can free there from 6.15): no zone->lock.
+	 */
+	if (unlikely(this_cpu_read(marked) >= max(READ_ONCE(flush_threshold), 1U)) &&
+	    !in_nmi()) {
 		this_cpu_write(marked, 0);
 		atomic64_inc(&kvmnuma_guest_stats.flushes_threshold);
 		flush_pending(false);
@@ -341,6 +359,13 @@ static void recheck_host(void)
 		pr_info("host: first-touch is on for this VM; resuming\n");
 }
 
+/* What a bounded flush from the free probe left pending. */
+static void rest_flush_fn(struct work_struct *work)
+{
+	if (kvmnuma_pending_active())
+		flush_pending(true);
+}
+
 static void periodic_flush_fn(struct work_struct *work)
 {
 	switch (atomic_read(&state)) {
@@ -407,6 +432,8 @@ void kvmnuma_pending_exit(void)
 {
 	/* Waits for a running pass; the work does not re-arm after this. */
 	cancel_delayed_work_sync(&periodic_flush);
+	/* Only the probes, gone now, queue it. */
+	cancel_work_sync(&rest_flush);
 	if (kvmnuma_pending_active())
 		flush_pending(true);
 	atomic_set(&state, PENDING_OFF);

@@ -21,7 +21,9 @@
  * it enters the lists, not after.
  *
  * The lock is held for at most one batch (max_batch entries, at most the
- * ABI's 512) and HOLD_WORK pages examined; holds are counted in sysfs.
+ * ABI's 512), max_hold_pages pages discarded (the host's work grows with
+ * pages, not entries: 512 order-10 entries are 2 GiB) and HOLD_WORK pages
+ * examined; holds are counted in sysfs.
  * Other vCPUs needing this zone's buddy allocator wait meanwhile: a
  * smaller max_batch shortens each wait, at the cost of more exits.
  */
@@ -41,6 +43,14 @@
 #include "../include/kvmnuma/hypercall_abi.h"
 #include "guest.h"
 
+/*
+ * On PREEMPT_RT zone->lock sleeps and leaves interrupts on: the per-CPU
+ * batch page would not be exclusive and the free probe could not take it.
+ */
+#ifdef CONFIG_PREEMPT_RT
+#error "kvmnuma_guest needs zone->lock to disable interrupts; PREEMPT_RT is not supported"
+#endif
+
 #if defined(MAX_PAGE_ORDER)
 #define BUDDY_MAX_ORDER MAX_PAGE_ORDER
 #elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
@@ -53,6 +63,14 @@
 #define HOLD_WORK 4096
 /* Entries a run inside one buddy block can take (common/blocks.h). */
 #define RUN_ENTRIES (2 * (KVMNUMA_MAX_ORDER + 1))
+
+/* A run lies in one buddy block: at most this many pages. */
+#define RUN_PAGES (1UL << BUDDY_MAX_ORDER)
+
+static unsigned int max_hold_pages = 16384;
+module_param(max_hold_pages, uint, 0644);
+MODULE_PARM_DESC(max_hold_pages,
+		 "Pages discarded per hold of a zone lock (pages, 4096..262144, default 16384 = 64 MiB)");
 
 static unsigned int max_batch = KVMNUMA_MAX_BATCH;
 module_param(max_batch, uint, 0644);
@@ -105,12 +123,15 @@ static void submit(struct kvmnuma_zone_flush *zf)
 		ret = kvmnuma_host_flush(virt_to_phys(zf->entries), zf->count);
 		atomic64_inc(&kvmnuma_guest_stats.flushes);
 		atomic64_add(zf->count, &kvmnuma_guest_stats.entries_flushed);
+		atomic64_add(zf->batch_pages,
+			     &kvmnuma_guest_stats.pages_flushed);
 		if (ret == KVMNUMA_RES_OK)
 			atomic64_inc(&kvmnuma_guest_stats.host_ok);
 		else
 			zf->answer = ret;
 	}
 	zf->count = 0;
+	zf->batch_pages = 0;
 }
 
 /**
@@ -147,8 +168,9 @@ void kvmnuma_zone_release(struct kvmnuma_zone_flush *zf)
  * @zf:   flush state
  * @zone: zone of the next page to examine
  *
- * Keeps the current hold if it is on @zone, has room for the entries of
- * one run and has not examined HOLD_WORK pages; otherwise releases it
+ * Keeps the current hold if it is on @zone, has room for the entries and
+ * the pages (max_hold_pages) of one run and has not examined HOLD_WORK
+ * pages; otherwise releases it
  * (reporting its batch) and takes @zone->lock.  Any context: interrupts
  * are off while the lock is held, so this CPU's batch page cannot be
  * used by a nested flush meanwhile.
@@ -157,9 +179,11 @@ void kvmnuma_zone_hold(struct kvmnuma_zone_flush *zf, struct zone *zone)
 {
 	unsigned int limit = clamp(READ_ONCE(max_batch), 32U,
 				   (unsigned int)KVMNUMA_MAX_BATCH);
+	unsigned long page_limit = clamp(READ_ONCE(max_hold_pages), 4096U,
+					 262144U);
 
 	if (zf->zone == zone && zf->count + RUN_ENTRIES <= limit &&
-	    zf->work < HOLD_WORK) {
+	    zf->pages + RUN_PAGES <= page_limit && zf->work < HOLD_WORK) {
 		zf->work++;
 		return;
 	}
@@ -168,17 +192,20 @@ void kvmnuma_zone_hold(struct kvmnuma_zone_flush *zf, struct zone *zone)
 	zf->zone = zone;
 	zf->entries = this_cpu_read(batch_page);
 	zf->count = 0;
+	zf->pages = 0;
 	zf->work = 1;
+	zf->holds++;
 	zf->since = local_clock();
 }
 
 /**
  * kvmnuma_buddy_block() - is @pfn in a free buddy block of @zone?
  * @zone: the page's zone, whose lock the caller holds
- * @pfn:  a valid frame of @zone
+ * @pfn:  an online frame of @zone
  * @end:  set to one past the block's last frame when true is returned
  *
- * What the kernel's is_free_buddy_page() does (not exported): walk up the
+ * What the kernel's is_free_buddy_page() does, but that one does not
+ * give the block's end, which the caller needs: walk up the
  * orders to the head of the block that would contain @pfn; a head with
  * PageBuddy and an order (page_private) reaching @pfn is a free block.
  * Pages on per-CPU lists, compound tails, hugetlb pool pages and pages
@@ -194,11 +221,11 @@ bool kvmnuma_buddy_block(struct zone *zone, unsigned long pfn,
 		unsigned long head = pfn & ~((1UL << order) - 1);
 		struct page *page;
 
-		/* A block never spans zones nor memory holes. */
-		if (head < zone->zone_start_pfn || !pfn_valid(head))
+		/* A block never spans zones, holes nor offline sections. */
+		if (head < zone->zone_start_pfn)
 			break;
-		page = pfn_to_page(head);
-		if (page_zone(page) != zone)
+		page = pfn_to_online_page(head);
+		if (!page || page_zone(page) != zone)
 			break;
 		if (PageBuddy(page) && page_private(page) >= order &&
 		    page_private(page) <= BUDDY_MAX_ORDER) {
@@ -222,7 +249,7 @@ bool kvmnuma_buddy_block(struct zone *zone, unsigned long pfn,
 void kvmnuma_zone_add(struct kvmnuma_zone_flush *zf, unsigned long pfn,
 		      unsigned long end)
 {
-	atomic64_add(end - pfn, &kvmnuma_guest_stats.pages_flushed);
+	zf->pages += end - pfn;
 	while (pfn < end) {
 		unsigned int order = kvmnuma_block_order(pfn, end,
 							 KVMNUMA_MAX_ORDER);
@@ -232,6 +259,7 @@ void kvmnuma_zone_add(struct kvmnuma_zone_flush *zf, unsigned long pfn,
 			submit(zf);
 		zf->entries[zf->count++] = KVMNUMA_ENTRY(pfn, order,
 							 KVMNUMA_OP_FREE);
+		zf->batch_pages += 1UL << order;
 		pfn += 1UL << order;
 	}
 }

@@ -1,6 +1,6 @@
 # lab: nodes=2 mem=4096 timeout=170
 # Forcing test (issue 9): the guest driver is unloaded and loaded again
-# every 2 s while both vCPUs churn vmalloc'ed and user memory with verified
+# every 1.5 s while both vCPUs churn vmalloc'ed and user memory with verified
 # patterns, and first-touch discards freed pages held back 1 ms each.  The
 # driver's last flush and its hooks going away must not discard a page in
 # use.  0 bad pages, 0 mismatches, no splat, > 0 pages discarded.
