@@ -12,6 +12,7 @@
 #include <linux/sysfs.h>
 
 #include "../include/kvmnuma/hypercall_abi.h"
+#include "kvm_tracepoints.h"
 #include "kvmnuma.h"
 #include "moves.h"
 #include "placement.h"
@@ -316,7 +317,14 @@ static ssize_t daemon_connected_show(struct kobject *kobj,
 	return sysfs_emit(buf, "%d\n", kvmnuma_moves_daemon_connected());
 }
 
+static ssize_t tdp_fault_hook_show(struct kobject *kobj,
+				   struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%s\n", kvmnuma_kvm_tracepoints_tdp_state());
+}
+
 static struct kobj_attribute abi_version_attr = __ATTR_RO(abi_version);
+static struct kobj_attribute tdp_fault_hook_attr = __ATTR_RO(tdp_fault_hook);
 static struct kobj_attribute daemon_connected_attr = __ATTR_RO(daemon_connected);
 static struct kobj_attribute default_policy_attr = __ATTR_RW(default_policy);
 
@@ -324,6 +332,7 @@ static struct attribute *top_attrs[] = {
 	&abi_version_attr.attr,
 	&daemon_connected_attr.attr,
 	&default_policy_attr.attr,
+	&tdp_fault_hook_attr.attr,
 	NULL,
 };
 
