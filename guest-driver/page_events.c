@@ -5,15 +5,27 @@
  * mm_page_free fires once per freed block (free_pages_prepare); the extra
  * mm_page_free_batched some paths emit is not hooked, so each free counts
  * once.  mm_page_alloc also fires for failed allocations (page == NULL).
- * Probe prototypes must match include/trace/events/kmem.h exactly.
+ * Probe prototypes must match include/trace/events/kmem.h exactly:
+ * tracepoint_probe_register() takes a void *, so PROBE_MATCHES() checks
+ * each probe against its tracepoint's declaration at build time.
  */
 #define pr_fmt(fmt) "kvmnuma_guest: " fmt
 
 #include <linux/mm.h>
 #include <linux/tracepoint.h>
+#include <trace/events/kmem.h>
 
 #include "../include/kvmnuma/hypercall_abi.h"
 #include "guest.h"
+
+/*
+ * Refuses to build unless @probe has the type register_trace_<event>()
+ * takes, i.e. void (*)(void *data, TP_PROTO of @event).
+ */
+#define PROBE_MATCHES(event, probe)					\
+	static_assert(__same_type(&register_trace_##event,		\
+				  int (*)(typeof(&(probe)), void *)),	\
+		      #probe " does not match TP_PROTO(" #event ")")
 
 static void probe_page_alloc(void *data, struct page *page, unsigned int order,
 			     gfp_t gfp, int migratetype)
@@ -21,12 +33,14 @@ static void probe_page_alloc(void *data, struct page *page, unsigned int order,
 	if (page && order <= KVMNUMA_MAX_ORDER)
 		kvmnuma_queue_event(page_to_pfn(page), order, KVMNUMA_OP_ALLOC);
 }
+PROBE_MATCHES(mm_page_alloc, probe_page_alloc);
 
 static void probe_page_free(void *data, struct page *page, unsigned int order)
 {
 	if (order <= KVMNUMA_MAX_ORDER)
 		kvmnuma_queue_event(page_to_pfn(page), order, KVMNUMA_OP_FREE);
 }
+PROBE_MATCHES(mm_page_free, probe_page_free);
 
 static struct {
 	const char *name;
