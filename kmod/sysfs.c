@@ -12,6 +12,7 @@
 #include <linux/sysfs.h>
 
 #include "../include/kvmnuma/hypercall_abi.h"
+#include "firsttouch.h"
 #include "kvm_tracepoints.h"
 #include "kvmnuma.h"
 #include "moves.h"
@@ -118,7 +119,14 @@ static ssize_t memslots_show(struct kobject *kobj, struct kobj_attribute *attr,
 	return len;
 }
 
+static ssize_t first_touch_show(struct kobject *kobj,
+				struct kobj_attribute *attr, char *buf)
+{
+	return kvmnuma_ft_state(to_vm(kobj), buf, PAGE_SIZE);
+}
+
 static struct kobj_attribute pid_attr = __ATTR_RO(pid);
+static struct kobj_attribute first_touch_attr = __ATTR_RO(first_touch);
 static struct kobj_attribute vcpus_attr = __ATTR_RO(vcpus);
 static struct kobj_attribute memory_bytes_attr = __ATTR_RO(memory_bytes);
 static struct kobj_attribute policy_attr = __ATTR_RW(policy);
@@ -132,6 +140,7 @@ static struct attribute *vm_attrs[] = {
 	&policy_attr.attr,
 	&nodes_attr.attr,
 	&memslots_attr.attr,
+	&first_touch_attr.attr,
 	NULL,
 };
 
@@ -157,6 +166,7 @@ VM_STAT_ATTR(disabled_batches);
 VM_STAT_ATTR(pages_discarded);
 VM_STAT_ATTR(discard_failures);
 VM_STAT_ATTR(pages_not_discardable);
+VM_STAT_ATTR(pages_dma_pinned);
 VM_STAT_ATTR(flush_ns);
 VM_STAT_ATTR(refaults);
 
@@ -185,6 +195,7 @@ static struct attribute *vm_stats_attrs[] = {
 	&pages_discarded_attr.attr,
 	&discard_failures_attr.attr,
 	&pages_not_discardable_attr.attr,
+	&pages_dma_pinned_attr.attr,
 	&flush_ns_attr.attr,
 	&refaults_attr.attr,
 	&refaults_per_node_attr.attr,

@@ -196,6 +196,7 @@ has "anonymous RAM" "memory-backend-ram,id=ram,size=64M "
 expect "launch without --name: exit 1" 1 "$launch" --mem 64 --vcpus 1
 expect "launch bad policy: exit 1" 1 "$launch" --name a --mem 64 --vcpus 1 --policy bogus
 expect "launch 1G pages, odd size: exit 1" 1 "$launch" --name a --mem 1000 --vcpus 1 --hugepages 1G
+expect "launch first-touch on hugetlbfs: exit 1" 1 "$launch" --name a --mem 2048 --vcpus 1 --policy first-touch --hugepages 2M --dry-run
 expect "launch, module not loaded: exit 2" 2 env KVMNUMA_SYSFS="$tmp/none" "$launch" --name a --mem 64 --vcpus 1
 
 # Live: real QEMU/KVM, paused; this script plays the module.
