@@ -8,9 +8,11 @@
 # the guest soft-locked re-touching them (issue 9).
 
 VMS=/sys/kernel/kvmnuma/vms
-GUEST_MIB=256
+GUEST_MIB=384
+# Touched per round: as much as the guest can spare without its OOM killer.
+TOUCH_MIB=224
 # Enough 2 MiB pages for the guest and a few spare, on both nodes.
-for n in 0 1; do hugepages_set 2048 "$n" 80 >/dev/null; done
+for n in 0 1; do hugepages_set 2048 "$n" 128 >/dev/null; done
 kvmnuma_load default_policy=first-touch || die "cannot load kvmnuma.ko"
 logs0=$(dmesg | grep -c 'first-touch disabled: guest RAM is hugetlbfs')
 l2_start huge --vcpus 2 --pin 0,1 --mem $GUEST_MIB --hugetlb 2M ||
@@ -20,7 +22,7 @@ wait_for 2 test -d "$VMS/$pid" || die "guest VM not in sysfs"
 
 # --- guest frees: every discard is refused, with the reason ----------------
 for i in 1 2 3; do
-	l2 huge 'touch-mem -m 160 >/dev/null' || fail "touch-mem round $i"
+	l2 huge "touch-mem -m $TOUCH_MIB >/dev/null" || fail "touch-mem round $i"
 done
 sleep 1	# the guest driver's periodic flush
 state=$(cat "$VMS/$pid/first_touch")
@@ -54,7 +56,7 @@ note "huge pages after the hog: free $(cat $H/free_hugepages) reserved $(cat $H/
 
 # --- the guest re-touches its memory: no stall, no SIGBUS -------------------
 t0=$(lab_now)
-out=$(l2 huge "timeout 120 touch-mem -m $((GUEST_MIB * 3 / 4))") ||
+out=$(l2 huge "timeout 120 touch-mem -m $TOUCH_MIB") ||
 	fail "guest re-touching its memory: '$out'"
 metric retouch_s "$(lab_since "$t0")"
 _alive "$pid" || fail "QEMU of the hugetlbfs guest died"
