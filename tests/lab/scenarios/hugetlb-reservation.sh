@@ -21,8 +21,13 @@ pid=$(l2_pid huge)
 wait_for 2 test -d "$VMS/$pid" || die "guest VM not in sysfs"
 
 # --- guest frees: every discard is refused, with the reason ----------------
+# The guest's own huge-page pool, grown and shrunk: its 2 MiB blocks are
+# freed whole (mm_page_free, order 9), i.e. whole huge pages of the host's
+# hugetlbfs RAM, which the old code punched.  touch-mem frees 4 KiB pages.
 for i in 1 2 3; do
 	l2 huge "touch-mem -m $TOUCH_MIB >/dev/null" || fail "touch-mem round $i"
+	l2 huge 'echo 96 > /proc/sys/vm/nr_hugepages; cat /proc/sys/vm/nr_hugepages; echo 0 > /proc/sys/vm/nr_hugepages' ||
+		fail "guest huge-page pool round $i"
 done
 sleep 1	# the guest driver's periodic flush
 state=$(cat "$VMS/$pid/first_touch")
@@ -38,6 +43,7 @@ expect_eq "'hugetlbfs' log lines" 1 \
 expect_eq "guest driver paused" disabled-by-host \
 	"$(l2 huge cat /sys/kernel/kvmnuma_guest/state)"
 metric disabled_batches "$(cat "$VMS/$pid/stats/disabled_batches")"
+metric pages_discarded "$(cat "$VMS/$pid/stats/pages_discarded")"
 
 # --- a second process takes every free huge page ---------------------------
 H=/sys/kernel/mm/hugepages/hugepages-2048kB
