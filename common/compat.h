@@ -9,6 +9,7 @@
 #ifdef __KERNEL__
 #include <linux/types.h>
 #include <linux/errno.h>
+#include <linux/kernel.h>
 #include <linux/sort.h>
 #include <linux/string.h>
 
@@ -28,6 +29,9 @@ typedef uint8_t u8;
 typedef int64_t s64;
 
 #define kvmnuma_sort(base, num, size, cmp) qsort(base, num, size, cmp)
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
 #endif
 
 #endif /* KVMNUMA_COMMON_COMPAT_H */

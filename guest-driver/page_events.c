@@ -11,14 +11,27 @@
  *
  * Allocations are not hooked: correctness does not depend on them
  * (pending.c), and every allocation would otherwise pay for a probe.
+ *
+ * tracepoint_probe_register() takes a void *, so PROBE_MATCHES() checks
+ * each probe against its tracepoint's declaration at build time.
  */
 #define pr_fmt(fmt) "kvmnuma_guest: " fmt
 
 #include <linux/mm.h>
 #include <linux/tracepoint.h>
+#include <trace/events/kmem.h>
 
 #include "../include/kvmnuma/hypercall_abi.h"
 #include "guest.h"
+
+/*
+ * Refuses to build unless @probe has the type register_trace_<event>()
+ * takes, i.e. void (*)(void *data, TP_PROTO of @event).
+ */
+#define PROBE_MATCHES(event, probe)					\
+	static_assert(__same_type(&register_trace_##event,		\
+				  int (*)(typeof(&(probe)), void *)),	\
+		      #probe " does not match TP_PROTO(" #event ")")
 
 static void probe_page_free(void *data, struct page *page, unsigned int order)
 {
@@ -32,6 +45,8 @@ static void probe_page_pcpu_drain(void *data, struct page *page,
 	if (order <= KVMNUMA_MAX_ORDER)
 		kvmnuma_page_drained(page_to_pfn(page), order);
 }
+PROBE_MATCHES(mm_page_free, probe_page_free);
+PROBE_MATCHES(mm_page_pcpu_drain, probe_page_pcpu_drain);
 
 static struct {
 	const char *name;

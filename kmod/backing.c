@@ -3,9 +3,13 @@
  * The kinds of memory behind guest RAM and how each is given back:
  *
  *  - private anonymous RAM: unmapped and freed like MADV_DONTNEED;
- *  - shared file RAM (memfd/shmem, hugetlbfs): a hole is punched in the
- *    file, which also unmaps it from every process; hugetlbfs only drops
- *    whole huge pages;
+ *  - shared memfd/shmem RAM: a hole is punched in the file, which also
+ *    unmaps it from every process;
+ *  - hugetlbfs (and memfd-hugetlb) RAM: never discarded.  Punching a hole
+ *    gives the VM's huge-page reservation for the range back to the pool;
+ *    if another process then takes those huge pages, the guest's next
+ *    touch cannot be backed (SIGBUS to QEMU, or a vCPU re-faulting
+ *    forever);
  *  - a private file mapping: left alone (discarding would expose the
  *    file's data).
  *
@@ -20,6 +24,7 @@
 #include <linux/kvm_host.h>
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
+#include <linux/userfaultfd_k.h>
 
 #include "backing.h"
 #include "ram.h"
@@ -43,9 +48,9 @@ static void keep_discard(struct vm_area_struct *vma, unsigned long start,
 }
 
 /*
- * Queues a punch of [start, end) of a shared file mapping.  hugetlbfs can
- * only drop whole huge pages: the partial ones at either end are counted
- * as not discardable.
+ * Queues a punch of [start, end) of a shared file mapping.  Only whole
+ * pages of the mapping's page size are dropped: partial ones at either end
+ * are counted as not discardable.
  */
 static void file_discard(struct vm_area_struct *vma, unsigned long start,
 			 unsigned long end, struct kvmnuma_punch *punch,
@@ -90,7 +95,8 @@ static const struct kvmnuma_backing_ops shmem_ops = {
 static const struct kvmnuma_backing_ops hugetlbfs_ops = {
 	.name = "hugetlbfs",
 	.unmap_keeps_data = false,
-	.discard = file_discard,
+	/* Never punched: that would give the reservation away. */
+	.discard = keep_discard,
 	.populate = fault_in,
 };
 
@@ -100,6 +106,82 @@ static const struct kvmnuma_backing_ops private_file_ops = {
 	.discard = keep_discard,
 	.populate = fault_in,
 };
+
+static const char * const block_reasons[KVMNUMA_DISCARD_NR] = {
+	[KVMNUMA_DISCARD_ALLOWED] = "",
+	[KVMNUMA_DISCARD_HUGETLB] =
+		"guest RAM is hugetlbfs: a discard would release its huge-page reservation",
+	[KVMNUMA_DISCARD_UFFD] =
+		"userfaultfd on guest RAM (postcopy or background snapshot)",
+	[KVMNUMA_DISCARD_MLOCK] =
+		"guest RAM is mlocked (-overcommit mem-lock=on)",
+	[KVMNUMA_DISCARD_PINNED_VM] =
+		"the VMM has pinned pages for DMA (vhost-vdpa, RDMA pin-all)",
+};
+
+const char *kvmnuma_backing_block_reason(int block)
+{
+	if (block < 0 || block >= KVMNUMA_DISCARD_NR)
+		return "?";
+	return block_reasons[block];
+}
+
+int kvmnuma_backing_vma_block(struct vm_area_struct *vma)
+{
+	if (is_vm_hugetlb_page(vma))
+		return KVMNUMA_DISCARD_HUGETLB;
+	/*
+	 * A discarded page under userfaultfd raises a MISSING fault that
+	 * postcopy would serve with the source's stale copy; under
+	 * write-protection, background snapshot would save the zeros.
+	 */
+	if (userfaultfd_armed(vma))
+		return KVMNUMA_DISCARD_UFFD;
+	if (vma->vm_flags & VM_LOCKED)
+		return KVMNUMA_DISCARD_MLOCK;
+	return KVMNUMA_DISCARD_ALLOWED;
+}
+
+bool kvmnuma_backing_may_unmap(struct vm_area_struct *vma)
+{
+	return !(vma->vm_flags & (VM_LOCKED | VM_PFNMAP | VM_IO | VM_MIXEDMAP)) &&
+	       kvmnuma_backing_vma_block(vma) == KVMNUMA_DISCARD_ALLOWED;
+}
+
+int kvmnuma_backing_ram_block(struct kvm *kvm)
+{
+	int block = KVMNUMA_DISCARD_ALLOWED;
+	struct mm_struct *mm = kvm->mm;
+	struct kvmnuma_ram ram;
+	unsigned int i;
+
+	/* Long-term pins (vhost-vdpa, RDMA) are accounted here. */
+	if (atomic64_read(&mm->pinned_vm))
+		return KVMNUMA_DISCARD_PINNED_VM;
+	if (kvmnuma_ram_snapshot(kvm, &ram))
+		return KVMNUMA_DISCARD_ALLOWED;
+	if (!mmget_not_zero(mm))
+		goto out;
+	mmap_read_lock(mm);
+	for (i = 0; i < ram.nr_slots && !block; i++) {
+		unsigned long addr = ram.slots[i].hva;
+		unsigned long end = addr + (ram.slots[i].npages << PAGE_SHIFT);
+
+		while (addr < end && !block) {
+			struct vm_area_struct *vma = find_vma(mm, addr);
+
+			if (!vma || vma->vm_start >= end)
+				break;
+			block = kvmnuma_backing_vma_block(vma);
+			addr = vma->vm_end;
+		}
+	}
+	mmap_read_unlock(mm);
+	mmput(mm);
+out:
+	kvmnuma_ram_release(&ram);
+	return block;
+}
 
 const struct kvmnuma_backing_ops *kvmnuma_backing_of(struct vm_area_struct *vma)
 {

@@ -15,11 +15,27 @@ struct mm_struct;
 struct page;
 struct vm_area_struct;
 
+/*
+ * Why guest RAM may not be discarded at all; the configurations in which
+ * QEMU itself disables RAM discards (ram_block_discard_disable()), and
+ * hugetlbfs, whose reservation a punched hole gives away.
+ */
+enum kvmnuma_discard_block {
+	KVMNUMA_DISCARD_ALLOWED,
+	KVMNUMA_DISCARD_HUGETLB,	/* hugetlbfs / memfd-hugetlb RAM */
+	KVMNUMA_DISCARD_UFFD,		/* userfaultfd: postcopy, snapshot */
+	KVMNUMA_DISCARD_MLOCK,		/* VM_LOCKED: -overcommit mem-lock=on */
+	KVMNUMA_DISCARD_PINNED_VM,	/* mm->pinned_vm: vhost-vdpa, RDMA */
+	KVMNUMA_DISCARD_NR,
+};
+
 /* What a discard did, in 4 KiB pages. */
 struct kvmnuma_discard_result {
 	u64 discarded;		/* pages given back to the host */
 	u64 not_discardable;	/* locked, pinned, private file, partial huge page */
+	u64 pinned;		/* of which: in a folio maybe pinned for DMA */
 	u64 failures;		/* punch-hole errors */
+	int blocked;		/* enum kvmnuma_discard_block met, if any */
 };
 
 /* A hole to punch in @file once mmap_lock is dropped (file NULL: none). */
@@ -50,6 +66,27 @@ struct kvmnuma_backing_ops {
 	long (*populate)(struct mm_struct *mm, unsigned long hva,
 			 unsigned long n, struct page **pages);
 };
+
+/* One line, no newline: "hugetlbfs RAM: ...", or "" for ALLOWED. */
+const char *kvmnuma_backing_block_reason(int block);
+/*
+ * Whether nothing about @vma forbids discarding (or, for the software
+ * sampler, unmapping) guest RAM in it: KVMNUMA_DISCARD_ALLOWED, or the
+ * reason.  Caller holds mmap_lock (userfaultfd registration takes it for
+ * writing, so the answer holds until it is dropped).
+ */
+int kvmnuma_backing_vma_block(struct vm_area_struct *vma);
+/*
+ * The filter every path that discards or unmaps guest RAM applies:
+ * kvmnuma_backing_vma_block() allows it and @vma is not locked, PFN- or
+ * I/O-mapped.  Caller holds mmap_lock.
+ */
+bool kvmnuma_backing_may_unmap(struct vm_area_struct *vma);
+/*
+ * The same for every VMA behind the VM's RAM slots, and mm->pinned_vm;
+ * may sleep.  KVMNUMA_DISCARD_ALLOWED also when the VMM's mm is gone.
+ */
+int kvmnuma_backing_ram_block(struct kvm *kvm);
 
 /* The kind of @vma. */
 const struct kvmnuma_backing_ops *kvmnuma_backing_of(struct vm_area_struct *vma);

@@ -1,8 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Giving guest pages back to the host: each piece of the range goes to the
- * discard operation of its kind of memory (backing.c); locked or
- * PFN-mapped memory is left alone and counted.
+ * discard operation of its kind of memory (backing.c).  Left alone and
+ * counted: locked, PFN-mapped, hugetlbfs and userfaultfd-registered memory
+ * (kvmnuma_backing_may_unmap(), the reason in res->blocked), and any piece
+ * holding a folio that may be pinned for DMA: a device writing into the
+ * old page after the discard would write into a page the guest no longer
+ * sees.  The pin check holds a reference under mmap_lock; a pin taken
+ * after it (GUP-fast needs no mmap_lock) is not excluded, which is why a
+ * VM with long-term pins (mm->pinned_vm) or an assigned device is refused
+ * first-touch as a whole (firsttouch.c).
  *
  * KVM's MMU notifier drops the TDP entries of whatever we unmap, so the
  * guest's next touch faults and the host allocates a fresh zeroed page on
@@ -18,6 +25,7 @@
 #include <linux/moduleparam.h>
 
 #include "discard.h"
+#include "ram.h"
 
 /*
  * For testing only: widens the window between the guest's decision that a
@@ -57,7 +65,9 @@ static unsigned int discard_pass_locked(struct mm_struct *mm,
 	while (*addr < end && nr_punches < PUNCHES_PER_PASS) {
 		struct vm_area_struct *vma = find_vma(mm, *addr);
 		const struct kvmnuma_backing_ops *kind;
-		unsigned long piece_end;
+		unsigned long piece_end, pinned;
+		bool may_unmap;
+		int block;
 
 		if (!vma || vma->vm_start >= end) {
 			res->not_discardable += (end - *addr) >> PAGE_SHIFT;
@@ -71,7 +81,14 @@ static unsigned int discard_pass_locked(struct mm_struct *mm,
 		piece_end = min(end, vma->vm_end);
 		kind = kvmnuma_backing_of(vma);
 
-		if (!kvmnuma_backing_may_unmap(vma)) {
+		block = kvmnuma_backing_vma_block(vma);
+		if (block && !res->blocked)
+			res->blocked = block;
+		may_unmap = kvmnuma_backing_may_unmap(vma);
+		pinned = may_unmap ?
+			 kvmnuma_ram_dma_pinned(mm, *addr, piece_end) : 0;
+		if (!may_unmap || pinned) {
+			res->pinned += pinned;
 			res->not_discardable += (piece_end - *addr) >> PAGE_SHIFT;
 		} else {
 			kind->discard(vma, *addr, piece_end, &punches[nr_punches],

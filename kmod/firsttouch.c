@@ -17,6 +17,7 @@
 #include <linux/topology.h>
 
 #include "../common/batch.h"
+#include "backing.h"
 #include "discard.h"
 #include "firsttouch.h"
 #include "kvmnuma.h"
@@ -116,6 +117,43 @@ static void discard_gfn_range(struct kvm *kvm, struct kvmnuma_ft *ft,
 	}
 }
 
+/* Records @block; one log line when it changes. */
+static void set_block(struct kvmnuma_vm *vm, int block)
+{
+	int old = xchg(&vm->ft_block, block);
+
+	if (old == block)
+		return;
+	if (block)
+		pr_info("VM %s: first-touch disabled: %s (policy %s stays)\n",
+			vm->id, kvmnuma_backing_block_reason(block),
+			kvmnuma_policy_name(READ_ONCE(vm->policy)));
+	else
+		pr_info("VM %s: first-touch enabled again\n", vm->id);
+}
+
+int kvmnuma_ft_check_discards(struct kvmnuma_vm *vm)
+{
+	int block = kvmnuma_backing_ram_block(vm->kvm);
+
+	set_block(vm, block);
+	return block;
+}
+
+int kvmnuma_ft_state(struct kvmnuma_vm *vm, char *buf, size_t size)
+{
+	int block = READ_ONCE(vm->ft_block);
+
+	if (!kvmnuma_vm_has(vm, KVMNUMA_MECH_FIRST_TOUCH))
+		return scnprintf(buf, size, "off\n");
+	if (kvm_arch_has_assigned_device(vm->kvm))
+		return scnprintf(buf, size, "disabled: the VM has an assigned device\n");
+	if (block)
+		return scnprintf(buf, size, "disabled: %s\n",
+				 kvmnuma_backing_block_reason(block));
+	return scnprintf(buf, size, "on\n");
+}
+
 static long reject_batch(struct kvmnuma_vm *vm, long code, const char *why,
 			 u32 index)
 {
@@ -162,7 +200,14 @@ static long serve_batch(struct kvmnuma_vm *vm, struct kvm *kvm,
 				  buf->ranges[i].npages, &res);
 	atomic64_add(res.discarded, &vm->stats.pages_discarded);
 	atomic64_add(res.not_discardable, &vm->stats.pages_not_discardable);
+	atomic64_add(res.pinned, &vm->stats.pages_dma_pinned);
 	atomic64_add(res.failures, &vm->stats.discard_failures);
+	if (res.blocked) {
+		/* Pieces elsewhere may have gone; none of these did. */
+		set_block(vm, res.blocked);
+		atomic64_inc(&vm->stats.disabled_batches);
+		return KVMNUMA_RES_DISABLED;
+	}
 	return KVMNUMA_RES_OK;
 }
 
@@ -186,6 +231,20 @@ long kvmnuma_ft_flush(struct kvmnuma_vm *vm, struct kvm_vcpu *vcpu,
 	if (kvm_arch_has_assigned_device(kvm)) {
 		pr_info_once("VM %s: has an assigned device, first-touch off\n",
 			     vm->id);
+		atomic64_inc(&vm->stats.disabled_batches);
+		return KVMNUMA_RES_DISABLED;
+	}
+	/*
+	 * Where QEMU itself disables RAM discards, so do we.  Long-term pins
+	 * are one atomic read; the rest is known from the last batch or
+	 * policy change, and looked at again when the paused guest asks
+	 * (FLUSH of 0 entries).
+	 */
+	if (atomic64_read(&kvm->mm->pinned_vm))
+		set_block(vm, KVMNUMA_DISCARD_PINNED_VM);
+	else if (READ_ONCE(vm->ft_block) && !count)
+		kvmnuma_ft_check_discards(vm);
+	if (READ_ONCE(vm->ft_block)) {
 		atomic64_inc(&vm->stats.disabled_batches);
 		return KVMNUMA_RES_DISABLED;
 	}

@@ -34,6 +34,7 @@ struct kvmnuma_vm_stats {
 	atomic64_t pages_discarded;	/* guest pages given back to the host */
 	atomic64_t discard_failures;	/* ranges that could not be discarded */
 	atomic64_t pages_not_discardable;	/* e.g. hugetlbfs, pinned */
+	atomic64_t pages_dma_pinned;	/* of which: folio maybe DMA-pinned */
 	atomic64_t flush_ns;		/* time spent serving FLUSH calls */
 	atomic64_t refaults;		/* TDP faults on discarded pages */
 	atomic64_t refaults_node[MAX_NUMNODES];
@@ -79,6 +80,7 @@ struct kvmnuma_vm {
 	bool cf_sampling;		/* sample even without carrefour */
 	struct kvmnuma_vm_stats stats;
 	struct kvmnuma_ft *ft;		/* first-touch state, see firsttouch.c */
+	int ft_block;			/* enum kvmnuma_discard_block, READ_ONCE */
 };
 
 static inline bool kvmnuma_vm_has(struct kvmnuma_vm *vm, unsigned int mech)

@@ -135,6 +135,36 @@ long kvmnuma_ram_gup_remote(struct mm_struct *mm, unsigned long addr,
 #endif
 }
 
+/* Pages looked at per get_user_pages_remote() call. */
+#define PIN_CHECK_CHUNK 16
+
+unsigned long kvmnuma_ram_dma_pinned(struct mm_struct *mm, unsigned long start,
+				     unsigned long end)
+{
+	struct page *pages[PIN_CHECK_CHUNK];
+	unsigned long addr = start, pinned = 0;
+
+	while (addr < end) {
+		unsigned long n = min_t(unsigned long, PIN_CHECK_CHUNK,
+					(end - addr) >> PAGE_SHIFT);
+		long i, got;
+
+		/* FOLL_NOFAULT: stops at the first absent page. */
+		got = kvmnuma_ram_gup_remote(mm, addr, n, FOLL_NOFAULT, pages);
+		if (got <= 0) {
+			addr += PAGE_SIZE;	/* absent: nothing to pin */
+			continue;
+		}
+		for (i = 0; i < got; i++) {
+			if (folio_maybe_dma_pinned(page_folio(pages[i])))
+				pinned++;
+			put_page(pages[i]);
+		}
+		addr += got << PAGE_SHIFT;
+	}
+	return pinned;
+}
+
 int kvmnuma_ram_page_node(struct mm_struct *mm, unsigned long hva)
 {
 	struct page *page;

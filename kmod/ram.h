@@ -54,6 +54,13 @@ u64 kvmnuma_ram_bytes(struct kvm *kvm);
 long kvmnuma_ram_gup_remote(struct mm_struct *mm, unsigned long addr,
 			    unsigned long n, unsigned int flags,
 			    struct page **pages);
+/*
+ * Pages of [start, end) mapped in @mm whose folio may be pinned for DMA
+ * (folio_maybe_dma_pinned(), checked holding a reference); absent pages
+ * are not faulted in.  Caller holds mmap_lock.
+ */
+unsigned long kvmnuma_ram_dma_pinned(struct mm_struct *mm, unsigned long start,
+				     unsigned long end);
 /* Host node of the page QEMU has at @hva, -1 if absent; never faults it in. */
 int kvmnuma_ram_page_node(struct mm_struct *mm, unsigned long hva);
 /*

@@ -109,9 +109,9 @@ static void soft_arm(struct kvmnuma_sampling *s, const struct kvmnuma_ram *ram,
 		struct vm_area_struct *vma;
 
 		vma = hva ? kvmnuma_backing_vma(mm, hva, &kind) : NULL;
-		/* The VMM may have mlocked RAM since sampling started. */
-		if (!vma || !kind->unmap_keeps_data ||
-		    !kvmnuma_backing_may_unmap(vma) || gfn >= s->nr_gfns)
+		/* The same VMA filter as the discard path (discard.c). */
+		if (!vma || !kind->unmap_keeps_data || gfn >= s->nr_gfns ||
+		    !kvmnuma_backing_may_unmap(vma))
 			continue;
 		set_bit(gfn, armed);
 		kvmnuma_ram_zap(vma, hva, hva + PAGE_SIZE);

@@ -12,6 +12,8 @@
 #include <linux/sysfs.h>
 
 #include "../include/kvmnuma/hypercall_abi.h"
+#include "firsttouch.h"
+#include "kvm_tracepoints.h"
 #include "kvmnuma.h"
 #include "moves.h"
 #include "placement.h"
@@ -140,7 +142,14 @@ static ssize_t memslots_show(struct kobject *kobj, struct kobj_attribute *attr,
 	return len;
 }
 
+static ssize_t first_touch_show(struct kobject *kobj,
+				struct kobj_attribute *attr, char *buf)
+{
+	return kvmnuma_ft_state(to_vm(kobj), buf, PAGE_SIZE);
+}
+
 static struct kobj_attribute pid_attr = __ATTR_RO(pid);
+static struct kobj_attribute first_touch_attr = __ATTR_RO(first_touch);
 static struct kobj_attribute vcpus_attr = __ATTR_RO(vcpus);
 static struct kobj_attribute memory_bytes_attr = __ATTR_RO(memory_bytes);
 static struct kobj_attribute policy_attr = __ATTR_RW(policy);
@@ -156,6 +165,7 @@ static struct attribute *vm_attrs[] = {
 	&policy_attr.attr,
 	&nodes_attr.attr,
 	&memslots_attr.attr,
+	&first_touch_attr.attr,
 	NULL,
 };
 
@@ -186,6 +196,7 @@ VM_STAT_ATTR(disabled_batches);
 VM_STAT_ATTR(pages_discarded);
 VM_STAT_ATTR(discard_failures);
 VM_STAT_ATTR(pages_not_discardable);
+VM_STAT_ATTR(pages_dma_pinned);
 VM_STAT_ATTR(flush_ns);
 VM_STAT_ATTR(refaults);
 
@@ -214,6 +225,7 @@ static struct attribute *vm_stats_attrs[] = {
 	&pages_discarded_attr.attr,
 	&discard_failures_attr.attr,
 	&pages_not_discardable_attr.attr,
+	&pages_dma_pinned_attr.attr,
 	&flush_ns_attr.attr,
 	&refaults_attr.attr,
 	&refaults_per_node_attr.attr,
@@ -353,8 +365,15 @@ static ssize_t daemon_connected_show(struct kobject *kobj,
 	return sysfs_emit(buf, "%d\n", kvmnuma_moves_daemon_connected());
 }
 
+static ssize_t tdp_fault_hook_show(struct kobject *kobj,
+				   struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%s\n", kvmnuma_kvm_tracepoints_tdp_state());
+}
+
 static struct kobj_attribute abi_version_attr = __ATTR_RO(abi_version);
 static struct kobj_attribute version_attr = __ATTR_RO(version);
+static struct kobj_attribute tdp_fault_hook_attr = __ATTR_RO(tdp_fault_hook);
 static struct kobj_attribute daemon_connected_attr = __ATTR_RO(daemon_connected);
 static struct kobj_attribute default_policy_attr = __ATTR_RW(default_policy);
 
@@ -363,6 +382,7 @@ static struct attribute *top_attrs[] = {
 	&version_attr.attr,
 	&daemon_connected_attr.attr,
 	&default_policy_attr.attr,
+	&tdp_fault_hook_attr.attr,
 	NULL,
 };
 

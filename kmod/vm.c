@@ -66,6 +66,10 @@ struct kvmnuma_vm *kvmnuma_vm_create(struct kvm *kvm, pid_t pid)
 	return vm;
 }
 
+/*
+ * Called under the registry's lock: no look at the VM's RAM here; the
+ * first FLUSH finds what forbids discards (firsttouch.c).
+ */
 void kvmnuma_vm_start(struct kvmnuma_vm *vm)
 {
 	/*
@@ -138,6 +142,9 @@ int kvmnuma_vm_set_policy(struct kvmnuma_vm *vm, int policy)
 			kvmnuma_policy_name(policy));
 	WRITE_ONCE(vm->policy, policy);
 	mutex_unlock(&vm->policy_lock);
+	/* First-touch stays chosen, but off while discards are unsafe. */
+	if (mechs & KVMNUMA_MECH_FIRST_TOUCH)
+		kvmnuma_ft_check_discards(vm);
 	/* Re-place for the new policy (or just cancel the old layout). */
 	kvmnuma_placement_start(vm);
 	/* As before the layers: every unread order of the VM is moot. */

@@ -388,6 +388,7 @@ has "launch --version is VERSION" "^kvmnuma-launch $(cat "$repo/VERSION")$"
 expect "launch policy list from kvmnumactl" 0 "$launch" --name a --mem 64 --vcpus 1 --policy round-4k+carrefour --dry-run
 expect "launch bad policy: exit 1" 1 "$launch" --name a --mem 64 --vcpus 1 --policy bogus
 expect "launch 1G pages, odd size: exit 1" 1 "$launch" --name a --mem 1000 --vcpus 1 --hugepages 1G
+expect "launch first-touch on hugetlbfs: exit 1" 1 "$launch" --name a --mem 2048 --vcpus 1 --policy first-touch --hugepages 2M --dry-run
 expect "launch, module not loaded: exit 2" 2 env KVMNUMA_SYSFS="$tmp/none" "$launch" --name a --mem 64 --vcpus 1
 
 # Live: real QEMU/KVM, paused; this script plays the module.
