@@ -192,11 +192,6 @@ const struct kvmnuma_backing_ops *kvmnuma_backing_of(struct vm_area_struct *vma)
 	return is_vm_hugetlb_page(vma) ? &hugetlbfs_ops : &shmem_ops;
 }
 
-bool kvmnuma_backing_may_unmap(const struct vm_area_struct *vma)
-{
-	return !(vma->vm_flags & (VM_LOCKED | VM_PFNMAP | VM_IO | VM_MIXEDMAP));
-}
-
 struct vm_area_struct *kvmnuma_backing_vma(struct mm_struct *mm,
 					   unsigned long hva,
 					   const struct kvmnuma_backing_ops **kind)

@@ -91,13 +91,6 @@ int kvmnuma_backing_ram_block(struct kvm *kvm);
 /* The kind of @vma. */
 const struct kvmnuma_backing_ops *kvmnuma_backing_of(struct vm_area_struct *vma);
 /*
- * Whether kvmnuma may unmap pages of @vma (discard, or the software
- * sampler's zap): not mlocked (the VMM wants them resident and never
- * faulting), not a PFN, I/O or mixed map (no ordinary pages behind it).
- * The one filter both users apply.  Caller holds mmap_lock.
- */
-bool kvmnuma_backing_may_unmap(const struct vm_area_struct *vma);
-/*
  * The VMA that maps @hva in @mm and its kind in *@kind, or NULL (*@kind
  * untouched) if nothing maps @hva.  Caller holds mmap_lock.
  */
