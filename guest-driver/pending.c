@@ -369,10 +369,25 @@ static void rest_flush_fn(struct work_struct *work)
 static void periodic_flush_fn(struct work_struct *work)
 {
 	switch (atomic_read(&state)) {
-	case PENDING_ACTIVE:
+	case PENDING_ACTIVE: {
+		s64 sent = atomic64_read(&kvmnuma_guest_stats.flushes);
+
 		atomic64_inc(&kvmnuma_guest_stats.flushes_timer);
 		flush_pending(true);
+		/*
+		 * An idle guest may have nothing to report for a long time;
+		 * an empty FLUSH still tells it when the host turned
+		 * first-touch off (policy change), so it stops marking.
+		 */
+		if (atomic64_read(&kvmnuma_guest_stats.flushes) == sent &&
+		    kvmnuma_pending_active()) {
+			long ret = kvmnuma_host_flush(0, 0);
+
+			if (ret != KVMNUMA_RES_OK)
+				kvmnuma_note_host_answer(ret);
+		}
 		break;
+	}
 	case PENDING_HOST_DISABLED:
 	case PENDING_HOST_ABSENT:
 		recheck_host();
