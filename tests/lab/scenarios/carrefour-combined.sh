@@ -21,7 +21,9 @@ b0=$(cat "$vm/stats/batches")
 l2 c 'taskset -c 0 touch-mem -m 64 > /dev/null
 	hammer -m 32 -a 0 -b 1 -o /tmp/h.gfns -h /tmp/h.stop > /tmp/h.out 2>&1 &
 	while [ ! -e /tmp/h.gfns.done ]; do sleep 0.1; done' || die "workload did not start"
-sleep 12
+# A few Carrefour rounds, counted rather than timed (see carrefour.sh).
+wait_for 120 sh -c "[ \"\$(awk '\$1 == \"round\" { print \$2 }' $vm/carrefour/status)\" -ge 4 ]" ||
+	fail "first-touch+carrefour: fewer than 4 Carrefour rounds in 120 s"
 cat "$vm/carrefour/status"
 expect_eq "carrefour deciding under first-touch+carrefour" 1 "$(status deciding)"
 expect_ge "first-touch batches under first-touch+carrefour" $((b0 + 1)) "$(cat "$vm/stats/batches")"
