@@ -257,6 +257,7 @@ l2_start() {
 	mkfifo "$_d/cmd.in" "$_d/cmd.out" "$_d/mon.in" "$_d/mon.out"
 	: > "$_d/mon.log"
 	echo "$_mem" > "$_d/mem"
+	echo "$_vcpus" > "$_d/vcpus"
 	case $_backend in
 	memfd)	_obj="memory-backend-memfd,id=ram,size=${_mem}M,share=on"
 		[ -n "$_huge" ] && _obj="$_obj,hugetlb=on,hugetlbsize=$_huge" ;;
@@ -271,7 +272,7 @@ l2_start() {
 		-name "$_name,debug-threads=on" -enable-kvm -S \
 		-machine q35,memory-backend=ram -cpu "$_cpu" \
 		-smp "$_vcpus" -m "${_mem}M" -object "$_obj" \
-		-nodefaults -display none -no-reboot \
+		-nodefaults -display none -action reboot=shutdown,shutdown=pause \
 		-kernel "/boot/vmlinuz-$LAB_KVER" \
 		-initrd "${LAB_L2_INITRD:-$LAB_TREE/build/lab/l2-initramfs.cpio}" \
 		-append "console=ttyS0 loglevel=5 panic=-1 $LAB_L2_APPEND lab.name=$_name $_append" \
@@ -305,6 +306,7 @@ l2_start() {
 	if [ $_rc != 0 ]; then
 		l2_console_tail "$_name"
 		cp "$_d/console.log" "$LAB_RESULTS/l2-$_name.console.log" 2>/dev/null
+		l2_diag "$_name"
 		if [ $_rc = 126 ]; then
 			fail "l2_start $_name: QEMU exited during boot"
 		else
@@ -332,8 +334,30 @@ l2() {
 	_n=$1; shift
 	"$LAB_TOOLS/l2chan" -t "$_to" -p "$(l2_pid "$_n")" "$(_l2dir "$_n")/cmd" "$*"
 	_rc=$?
-	case $_rc in 124|126) l2_console_tail "$_n" ;; esac
+	case $_rc in 124|126) l2_console_tail "$_n"; l2_diag "$_n" ;; esac
 	return $_rc
+}
+
+# l2_diag NAME: after a guest stopped answering, ask its QEMU why.  L2's
+# QEMU runs with -action reboot=shutdown,shutdown=pause: a guest that
+# resets itself (a triple fault, or a reboot after a panic) or powers off
+# is paused, not gone, so its state can still be read.  Writes the
+# monitor's "info status" and every vCPU's registers to
+# $LAB_RESULTS/l2-NAME.registers.txt and says on stderr what happened.
+l2_diag() {
+	_d=$(_l2dir "$1")
+	_alive "$(l2_pid "$1")" || { echo "l2_diag $1: QEMU is gone" >&2; return 0; }
+	_lines=$(wc -l < "$_d/mon.log")
+	printf 'info status\ninfo registers -a\n' > "$_d/mon.in"
+	wait_for 5 sh -c "tail -n +$((_lines + 1)) '$_d/mon.log' | grep -q '^CPU#$(( $(cat "$_d/vcpus" 2>/dev/null || echo 1) - 1 ))'" || true
+	tail -n +$((_lines + 1)) "$_d/mon.log" > "$LAB_RESULTS/l2-$1.registers.txt"
+	case "$(grep -m1 'VM status' "$LAB_RESULTS/l2-$1.registers.txt")" in
+	*'paused (shutdown)'*)
+		echo "l2_diag $1: the guest reset or shut itself down (triple fault, or panic and reboot): QEMU paused it; registers in l2-$1.registers.txt" >&2 ;;
+	*running*)
+		echo "l2_diag $1: the guest is running but did not answer" >&2 ;;
+	*)	echo "l2_diag $1: $(grep -m1 'VM status' "$LAB_RESULTS/l2-$1.registers.txt" || echo 'no answer from the monitor')" >&2 ;;
+	esac
 }
 
 # l2_stop NAME: save L2's dmesg, quit QEMU cleanly (monitor "quit"; SIGTERM,
