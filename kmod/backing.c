@@ -207,25 +207,38 @@ struct vm_area_struct *kvmnuma_backing_vma(struct mm_struct *mm,
 const struct kvmnuma_backing_ops *kvmnuma_backing_of_ram(struct kvm *kvm,
 							 unsigned int *page_shift)
 {
-	const struct kvmnuma_backing_ops *ops = NULL;
+	const struct kvmnuma_backing_ops *ops = NULL, *kind;
 	struct mm_struct *mm = kvm->mm;
-	struct vm_area_struct *vma;
 	struct kvmnuma_ram ram;
-	unsigned long hva = 0;
+	unsigned int i;
 
 	*page_shift = PAGE_SHIFT;
 	if (kvmnuma_ram_snapshot(kvm, &ram))
 		return NULL;
-	if (ram.nr_slots)
-		hva = ram.slots[0].hva;
-	kvmnuma_ram_release(&ram);
-	if (!hva || !mmget_not_zero(mm))
-		return NULL;
+	if (!ram.nr_slots || !mmget_not_zero(mm))
+		goto out;
 	mmap_read_lock(mm);
-	vma = kvmnuma_backing_vma(mm, hva, &ops);
-	if (vma)
-		*page_shift = ilog2(vma_kernel_pagesize(vma));
+	/* Every VMA of every slot: one huge-page slot is enough to say so. */
+	for (i = 0; i < ram.nr_slots; i++) {
+		unsigned long addr = ram.slots[i].hva;
+		unsigned long end = addr + (ram.slots[i].npages << PAGE_SHIFT);
+
+		while (addr < end) {
+			struct vm_area_struct *vma = kvmnuma_backing_vma(mm, addr,
+									 &kind);
+
+			if (!vma)
+				break;
+			if (!i && addr == ram.slots[0].hva)
+				ops = kind;
+			*page_shift = max_t(unsigned int, *page_shift,
+					    ilog2(vma_kernel_pagesize(vma)));
+			addr = vma->vm_end;
+		}
+	}
 	mmap_read_unlock(mm);
 	mmput(mm);
+out:
+	kvmnuma_ram_release(&ram);
 	return ops;
 }

@@ -100,8 +100,8 @@ struct vm_area_struct *kvmnuma_backing_vma(struct mm_struct *mm,
 
 /*
  * The kind of the VMA behind the VM's first RAM slot and, in @page_shift,
- * log2 of its page size (PAGE_SHIFT if there is none); NULL if there is no
- * such VMA.  May sleep.
+ * log2 of the largest page size behind any of its RAM slots (PAGE_SHIFT if
+ * there is none); NULL if the first RAM slot has no VMA.  May sleep.
  */
 const struct kvmnuma_backing_ops *kvmnuma_backing_of_ram(struct kvm *kvm,
 							 unsigned int *page_shift);

@@ -51,6 +51,23 @@ int kvmnuma_ram_snapshot(struct kvm *kvm, struct kvmnuma_ram *ram)
 	return ram->slots ? 0 : -ENOMEM;
 }
 
+bool kvmnuma_ram_present(struct kvm *kvm)
+{
+	struct kvm_memory_slot *slot;
+	bool found = false;
+	int idx, bkt;
+
+	idx = srcu_read_lock(&kvm->srcu);
+	kvm_for_each_memslot(slot, bkt, kvm_memslots(kvm)) {
+		if (kvmnuma_ram_slot_is_ram(slot)) {
+			found = true;
+			break;
+		}
+	}
+	srcu_read_unlock(&kvm->srcu, idx);
+	return found;
+}
+
 void kvmnuma_ram_release(struct kvmnuma_ram *ram)
 {
 	kvfree(ram->slots);

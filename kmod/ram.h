@@ -37,6 +37,11 @@ bool kvmnuma_ram_slot_is_ram(const struct kvm_memory_slot *slot);
 
 /* Reads the RAM slots once under kvm->srcu; 0 or -ENOMEM; may sleep. */
 int kvmnuma_ram_snapshot(struct kvm *kvm, struct kvmnuma_ram *ram);
+/*
+ * Whether @kvm has any guest RAM slot yet (QEMU creates its VM first and
+ * its memslots during machine set-up, before any vCPU runs).
+ */
+bool kvmnuma_ram_present(struct kvm *kvm);
 void kvmnuma_ram_release(struct kvmnuma_ram *ram);
 /* One past the highest RAM frame, 0 without RAM. */
 u64 kvmnuma_ram_end_gfn(const struct kvmnuma_ram *ram);

@@ -33,6 +33,7 @@
 #include <linux/workqueue.h>
 
 #include "kvmnuma.h"
+#include "ram.h"
 #include "registry.h"
 #include "vm.h"
 
@@ -304,8 +305,15 @@ static void scan_work_fn(struct work_struct *work)
 		goto out_unlock;
 	scan_processes_locked(ctx);
 	for (i = 0; i < ctx->nr_found; i++) {
-		/* A VM open in two places (dup, fork) is found twice. */
-		if (find_vm_locked(ctx->found[i].kvm))
+		/*
+		 * A VM open in two places (dup, fork) is found twice.  A VM
+		 * without guest RAM yet is being set up by QEMU: a policy
+		 * written now would be checked against no RAM and a placement
+		 * would walk none, so it is registered by a later scan, once
+		 * its memslots exist.
+		 */
+		if (find_vm_locked(ctx->found[i].kvm) ||
+		    !kvmnuma_ram_present(ctx->found[i].kvm))
 			kvm_put_kvm(ctx->found[i].kvm);
 		else
 			add_vm_locked(ctx->found[i].kvm, ctx->found[i].pid);

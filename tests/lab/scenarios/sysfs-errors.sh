@@ -67,5 +67,19 @@ else
 	cat "$LAB_RESULTS/huge-qemu.log"
 	fail "hugetlb VM did not start"
 fi
+
+# A VM is registered only once its guest RAM exists: QEMU creates the VM
+# before its memslots, and a policy written in between was checked
+# against no RAM (a run on record accepted round-4k for a hugetlbfs VM).
+# kvm-late-ram creates a VM, adds 64 MiB of hugetlb RAM 3 s later.
+"$LAB_TOOLS/kvm-late-ram" -H -d 3 -t 20 > "$LAB_WORK/late.out" 2>&1 &
+lpid=$!
+wait_for 5 grep -q '^vm$' "$LAB_WORK/late.out" || fail "kvm-late-ram: $(cat "$LAB_WORK/late.out")"
+sleep 1.5	# three registry scans (scan_interval_ms 500)
+[ -d "$VMS/$lpid" ] && fail "a VM without guest RAM was registered"
+wait_for 5 grep -q '^ram$' "$LAB_WORK/late.out" || fail "kvm-late-ram: $(cat "$LAB_WORK/late.out")"
+wait_for 3 test -d "$VMS/$lpid" || fail "VM not registered once its RAM existed"
+refuse "$VMS/$lpid/policy" round-4k "Invalid argument"
+kill "$lpid"; wait "$lpid" 2>/dev/null
 kill "$pid"; wait "$pid" 2>/dev/null
 kvmnuma_unload
