@@ -5,7 +5,8 @@
 # no guest driver so no discards) unmaps ZAP_PAGES random guest pages every
 # ZAP_PERIOD_MS while the guest forks (kernel stacks, exceptions from user
 # mode) and writes memory on both vCPUs.  The stock-means control is
-# sampler-zap-control.sh (same guest load, no kvmnuma, migratepages(8)).
+# sampler-zap-control.sh (same guest load, no kvmnuma, the same unmapping
+# by process_madvise(MADV_PAGEOUT) from tools/pageout).
 #   make soak SCENARIOS="tests/lab/stress/sampler-zap.sh" N=5
 LAB_L2_BOOT_TIMEOUT=240
 ZAP_SECONDS=${ZAP_SECONDS:-60}
