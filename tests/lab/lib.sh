@@ -341,8 +341,9 @@ l2() {
 # l2_diag NAME: after a guest stopped answering, ask its QEMU why.  L2's
 # QEMU runs with -action reboot=shutdown,shutdown=pause: a guest that
 # resets itself (a triple fault, or a reboot after a panic) or powers off
-# is paused, not gone, so its state can still be read.  Writes the
-# monitor's "info status" and every vCPU's registers to
+# is paused, not gone, so that the runner can tell it from a QEMU crash.
+# Writes the monitor's "info status" and every vCPU's registers (after a
+# reset request QEMU has already reset them: useful only for a hang) to
 # $LAB_RESULTS/l2-NAME.registers.txt and says on stderr what happened.
 l2_diag() {
 	_d=$(_l2dir "$1")
