@@ -12,4 +12,8 @@ case "$out" in *"reset or shut itself down"*) ;; *) fail "l2_diag did not report
 # QEMU resets the vCPUs before it pauses: the registers are the reset
 # state, not the crash's; the status is what tells.
 expect_ge "vCPU register dumps saved" 2 "$(grep -c '^CPU#' "$LAB_RESULTS/l2-d.registers.txt")"
+# The reset is the emulator's signature (lab-fault) when nothing failed
+# before it; this one was asked for, so the marker is checked and removed.
+expect_eq "lab-fault marker" "L2 guest d reset itself (no failure before it)" "$(cat "$LAB_WORK/labfault" 2>/dev/null)"
+rm -f "$LAB_WORK/labfault"
 l2_stop d
