@@ -15,7 +15,7 @@
 
 static const char *const placement_files[] = {
 	"pages_total", "pages_placed", "pages_to_move", "moves_pending",
-	"pages_moved", "pages_move_failed",
+	"pages_moved", "pages_move_failed", "pages_misplaced", "pages_unplaceable",
 };
 
 static const char *const basic_files[] = { "pid", "vcpus", "memory_bytes" };
@@ -84,12 +84,13 @@ static void show_stats(const char *id, struct json *j)
 /* placement/ comes with migration support; older modules lack it. */
 static void show_placement(const char *id, struct json *j)
 {
-	char state[32], gran[32], buf[8][32], path[64];
+	char state[32], gran[32], buf[8][32], path[64], reason[32];
 	size_t n = sizeof(placement_files) / sizeof(placement_files[0]);
 
 	if (vm_read(id, "placement/state", state, sizeof(state)))
 		return;
 	vm_field(id, "placement/granularity", gran, sizeof(gran));
+	vm_field(id, "placement/unplaceable_reason", reason, sizeof(reason));
 	for (size_t i = 0; i < n; i++) {
 		snprintf(path, sizeof(path), "placement/%s", placement_files[i]);
 		vm_field(id, path, buf[i], sizeof(buf[i]));
@@ -98,6 +99,7 @@ static void show_placement(const char *id, struct json *j)
 		json_begin_object(j, "placement");
 		json_string(j, "state", state);
 		json_string(j, "granularity", gran);
+		json_string(j, "unplaceable_reason", reason);
 		for (size_t i = 0; i < n; i++)
 			json_number_text(j, placement_files[i], buf[i]);
 		json_end_object(j);
@@ -106,6 +108,8 @@ static void show_placement(const char *id, struct json *j)
 	printf("placement: %s, granularity %s\n", state, gran);
 	printf("  placed %s of %s pages; to move %s, pending %s, moved %s, failed %s\n",
 	       buf[1], buf[0], buf[2], buf[3], buf[4], buf[5]);
+	printf("  misplaced %s (failed + unplaceable + pending); unplaceable %s, reason %s\n",
+	       buf[6], buf[7], reason);
 }
 
 static double pct(uint64_t part, uint64_t total)

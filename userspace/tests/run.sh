@@ -158,6 +158,30 @@ fi
 if [ "$out" = "$want" ]; then ok "results: $what"
 else ko "results" "got '$out', wanted '$want'"; fi
 
+# Room first: node 0 without room above its high watermark gets no
+# move_pages() call at all (-ENOMEM, nothing tried), whatever the privileges.
+cat >"$tmp/zoneinfo" <<'ZI'
+Node 0, zone      DMA
+  pages free     100000
+        high     10
+Node 0, zone   Normal
+  pages free     600
+        high     500
+ZI
+"$tmp/fakevm" orders "$tmp/dev3" "$vm2" 0 "$hva2" 50 "$vm2" 0 "$hva2" 100 "$vm2" 0 "$hva2" 60
+expect "kvmnumad, node 0 full" 0 env KVMNUMA_DEV="$tmp/dev3" \
+	KVMNUMA_ZONEINFO="$tmp/zoneinfo" "$daemon" --once
+has "one rate-limited 'no room' line" "pid $vm2: no room on node 0"
+n=$(grep -c "no room" <<<"$out")
+if [ "$n" = 1 ]; then ok "no room logged once for 2 refused orders"; else ko "no room lines" "$n: $out"; fi
+out=$("$tmp/fakevm" results "$tmp/dev3" 3 | tr '\n' ';')
+# The first order fits in the 100 pages of room (DMA is not counted); the
+# two others do not.  Unprivileged, the first gets EPERM from move_pages().
+case "$out" in
+"1 "*";2 0 100 -12 0;3 0 60 -12 0;") ok "results: no room -> -ENOMEM, nothing tried" ;;
+*) ko "no-room results" "got '$out'" ;;
+esac
+
 expect "--once without device: exit 2" 2 env KVMNUMA_DEV="$tmp/nodev" "$daemon" --once
 expect "bad option: exit 1" 1 "$daemon" --bogus
 
