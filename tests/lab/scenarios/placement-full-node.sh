@@ -73,7 +73,7 @@ chroot /hostroot /usr/bin/qemu-system-x86_64 -enable-kvm -S -nodefaults \
 	-object "memory-backend-memfd,id=ram,size=${MIB}M,share=on" \
 	</dev/null >/dev/null 2>&1 &
 pid=$!
-wait_for 3 test -d "$VMS/$pid" || die "VM not registered"
+wait_for 30 test -d "$VMS/$pid" || die "VM not registered"
 
 dmesg -c > "$LAB_RESULTS/dmesg-before.txt"
 t0=$(lab_now)
