@@ -112,6 +112,56 @@ static void show_placement(const char *id, struct json *j)
 	       buf[6], buf[7], reason);
 }
 
+/*
+ * Host NUMA balancing, kernel.numa_balancing: bit 0 AutoNUMA (migrates
+ * pages towards the tasks that touch them, guest memory included), bit 1
+ * memory tiering.  -1 if unknown.  $KVMNUMA_NUMA_BALANCING: another file
+ * (tests).
+ */
+static int numa_balancing(void)
+{
+	const char *path = getenv("KVMNUMA_NUMA_BALANCING");
+	FILE *f = fopen(path && *path ? path : "/proc/sys/kernel/numa_balancing", "re");
+	int v = -1;
+
+	if (f) {
+		if (fscanf(f, "%d", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+static const char *numa_balancing_name(int v)
+{
+	switch (v) {
+	case 0: return "off";
+	case 1: return "autonuma";
+	case 2: return "memory-tiering";
+	case 3: return "autonuma+memory-tiering";
+	default: return "unknown";
+	}
+}
+
+/* A static layout (or first-touch) that AutoNUMA works against. */
+static void show_host_balancing(const char *policy, struct json *j)
+{
+	int nb = numa_balancing();
+	bool conflict = nb > 0 && (nb & 1) && strcmp(policy, "none") &&
+			strcmp(policy, "carrefour");
+
+	if (j) {
+		json_string(j, "host_numa_balancing", numa_balancing_name(nb));
+		json_string(j, "host_numa_balancing_conflict", conflict ? "yes" : "no");
+		return;
+	}
+	printf("  %-24s %s\n", "host numa_balancing", numa_balancing_name(nb));
+	if (conflict)
+		printf("  warning: host AutoNUMA (kernel.numa_balancing=%d) migrates guest memory behind %s;\n"
+		       "           the layout erodes (Documentation/placement.md); set kernel.numa_balancing=0\n",
+		       nb, policy);
+}
+
 static double pct(uint64_t part, uint64_t total)
 {
 	return total ? 100.0 * part / total : 0.0;
@@ -229,6 +279,7 @@ int show_vm(const char *id, bool json, unsigned long sample)
 		printf("  %-24s %s\n", "vcpus", vals[1]);
 		printf("  %-24s %llu MiB\n", "memory", strtoull(vals[2], NULL, 10) >> 20);
 	}
+	show_host_balancing(policy, j);
 	show_stats(id, j);
 	show_placement(id, j);
 	ret = show_ram(id, j, sample, allowed, nallowed);

@@ -92,6 +92,18 @@ if json_ok; then ok "show --json is valid JSON"; else ko "show --json is valid J
 has "show --json: node 0 row" '\{"node":0,"pages":700,'
 expect "show --sample 7" 0 "$ctl" show "$vm" --sample 7
 has "show --sample: estimates" "every 7-th page"
+# Host AutoNUMA: shown, and a warning for a policy it works against.
+echo 1 >"$tmp/nb"
+echo round-4k >"$KVMNUMA_SYSFS/vms/$vm/policy"
+expect "show, AutoNUMA on" 0 env KVMNUMA_NUMA_BALANCING="$tmp/nb" "$ctl" show "$vm"
+has "show: host numa_balancing" "host numa_balancing +autonuma"
+has "show: AutoNUMA conflict warning" "warning: host AutoNUMA .* behind round-4k"
+expect "show --json, AutoNUMA on" 0 env KVMNUMA_NUMA_BALANCING="$tmp/nb" "$ctl" show "$vm" --json
+has "show --json: conflict" '"host_numa_balancing_conflict":"yes"'
+echo 0 >"$tmp/nb"
+expect "show, AutoNUMA off" 0 env KVMNUMA_NUMA_BALANCING="$tmp/nb" "$ctl" show "$vm"
+if grep -q "warning: host AutoNUMA" <<<"$out"; then ko "no warning with AutoNUMA off" "$out"; else ok "no warning with AutoNUMA off"; fi
+echo none >"$KVMNUMA_SYSFS/vms/$vm/policy"
 expect "set policy" 0 "$ctl" set "$vm" first-touch --nodes 0
 if [ "$(<"$KVMNUMA_SYSFS/vms/$vm/policy")" = first-touch ]; then ok "set wrote the policy"; else ko "set wrote the policy"; fi
 expect "set unknown policy: usage" 1 "$ctl" set "$vm" bogus
