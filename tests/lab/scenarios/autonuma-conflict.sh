@@ -41,6 +41,7 @@ layout_pct() {
 before=$(layout_pct)
 metric layout_pct_placed "$before"
 mig0=$(awk '/^numa_pages_migrated/ { print $2 }' /proc/vmstat)
+grep '^numa_' /proc/vmstat > "$LAB_WORK/vmstat0"
 # The guest program on the vCPU of node 1, verifying its data in a loop.
 l2 g 'taskset -c 1 touch-mem -m 256 -h /tmp/stop -l > /tmp/v.out 2>&1 &
 	sleep 2; cat /tmp/v.out' || fail "guest program did not start"
@@ -49,6 +50,10 @@ after=$(layout_pct)
 mig=$(( $(awk '/^numa_pages_migrated/ { print $2 }' /proc/vmstat) - mig0 ))
 metric layout_pct_after_60s "$after"
 metric autonuma_pages_migrated "$mig"
+# AutoNUMA's own activity in the 60 s: PTEs made PROT_NONE, hinting faults.
+grep '^numa_' /proc/vmstat | awk 'NR == FNR { a[$1] = $2; next }
+	{ printf "metric autonuma_%s %d\n", $1, $2 - a[$1] }' "$LAB_WORK/vmstat0" - |
+	while read -r _ k v; do metric "$k" "$v"; done
 l2 g 'touch /tmp/stop; sleep 3; cat /tmp/v.out' || fail "guest stopped answering"
 
 show=$(chroot /hostroot "$LAB_TREE/userspace/kvmnumactl" show "$pid" 2>&1)
