@@ -1,4 +1,4 @@
-# lab: nodes=2 mem=4096 timeout=360
+# lab: nodes=2 mem=4096 timeout=420
 # lab-l1-append: numa_balancing=enable
 # Host AutoNUMA against round-4k (issue 11): with kernel.numa_balancing=1
 # in L1, a guest with anonymous RAM (with memfd RAM this lab measured 1
@@ -45,10 +45,14 @@ grep '^numa_' /proc/vmstat > "$LAB_WORK/vmstat0"
 # The guest program on the vCPU of node 1, verifying its data in a loop.
 l2 g 'taskset -c 1 touch-mem -m 256 -h /tmp/stop -l > /tmp/v.out 2>&1 &
 	sleep 2; cat /tmp/v.out' || fail "guest program did not start"
+# AutoNUMA's scanner starts at its own pace (task runtime, emulated
+# CPUs): give it up to 60 s more when it has hardly migrated yet.
 sleep 60
+mig=$(( $(awk '/^numa_pages_migrated/ { print $2 }' /proc/vmstat) - mig0 ))
+[ "$mig" -lt 1000 ] && { note "AutoNUMA migrated $mig pages in 60 s: 60 s more"; sleep 60; }
 after=$(layout_pct)
 mig=$(( $(awk '/^numa_pages_migrated/ { print $2 }' /proc/vmstat) - mig0 ))
-metric layout_pct_after_60s "$after"
+metric layout_pct_after "$after"
 metric autonuma_pages_migrated "$mig"
 # AutoNUMA's own activity in the 60 s: PTEs made PROT_NONE, hinting faults.
 grep '^numa_' /proc/vmstat | awk 'NR == FNR { a[$1] = $2; next }
