@@ -67,6 +67,7 @@ struct kvmnuma_carrefour {
 	u64 matrix[CF_NODES][CF_NODES];	/* [accessing node][home node] */
 	u64 samples, samples_dropped, samples_unknown_home;
 	u64 orders_migrate, orders_interleave, moves_ok, moves_failed;
+	u64 moves_no_room;	/* not ordered, or refused: node without room */
 };
 
 /* A move order of Carrefour's: its answer goes back to the engine. */
@@ -154,6 +155,8 @@ static void carrefour_move_done(struct kvmnuma_move *m, u64 moved,
 		kvmnuma_cf_engine_moved(cf->engine, cm->gfn, m->rec.node, ok);
 		if (ok)
 			cf->moves_ok++;
+		else if (m->error == -ENOMEM)
+			cf->moves_no_room++;
 		else
 			cf->moves_failed++;
 		mutex_unlock(&cf->lock);
@@ -197,6 +200,7 @@ static int queue_move(struct kvmnuma_carrefour *cf, unsigned long hva,
 static void queue_decisions(struct kvmnuma_carrefour *cf,
 			    const struct cf_period_ctx *ctx, int n)
 {
+	u64 ordered[CF_NODES] = { };	/* pages ordered per node this period */
 	struct kvmnuma_vm *vm = cf->vm;
 	nodemask_t nodes;
 	int i;
@@ -212,9 +216,24 @@ static void queue_decisions(struct kvmnuma_carrefour *cf,
 			cf->orders_migrate++;
 		else
 			cf->orders_interleave++;
-		if (!hva || d->to >= MAX_NUMNODES || !node_isset(d->to, nodes) ||
-		    queue_move(cf, hva, d->gfn, d->to))
+		if (!hva || d->to >= MAX_NUMNODES || !node_isset(d->to, nodes)) {
 			kvmnuma_cf_engine_moved(cf->engine, d->gfn, d->to, false);
+			continue;
+		}
+		/*
+		 * Room first: a move to a node without room would only
+		 * fail, with an allocation-failure warning in the host log.
+		 */
+		if (d->to < CF_NODES &&
+		    !kvmnuma_moves_node_room(d->to, ordered[d->to])) {
+			cf->moves_no_room++;
+			kvmnuma_cf_engine_moved(cf->engine, d->gfn, d->to, false);
+			continue;
+		}
+		if (queue_move(cf, hva, d->gfn, d->to))
+			kvmnuma_cf_engine_moved(cf->engine, d->gfn, d->to, false);
+		else if (d->to < CF_NODES)
+			ordered[d->to]++;
 	}
 }
 
@@ -418,6 +437,7 @@ int kvmnuma_carrefour_status(struct kvmnuma_vm *vm,
 		st->orders_interleave = cf->orders_interleave;
 		st->moves_ok = cf->moves_ok;
 		st->moves_failed = cf->moves_failed;
+		st->moves_no_room = cf->moves_no_room;
 		st->last = cf->last;
 		memcpy(st->matrix, cf->matrix, sizeof(st->matrix));
 		mutex_unlock(&cf->lock);

@@ -15,10 +15,12 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/nodemask.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
 
 #include "../common/policy.h"
+#include "../common/tally.h"
 
 struct kvm;
 struct kvmnuma_ft;
@@ -47,8 +49,9 @@ enum kvmnuma_placement_phase {
 };
 
 /*
- * round-4k / round-1g placement progress, see placement.c.  The move
- * counters count placement's own orders only.
+ * round-4k / round-1g placement progress, see placement.c.  The tally
+ * (common/tally.h) counts placement's own pages and orders only; @lock
+ * keeps its sums whole for readers.
  */
 struct kvmnuma_placement {
 	struct work_struct work;
@@ -56,13 +59,9 @@ struct kvmnuma_placement {
 	u64 owner;			/* of its move orders, moves.c cookie */
 	int phase;			/* enum kvmnuma_placement_phase */
 	unsigned int largest_page_shift;	/* of the pages backing RAM */
-	atomic64_t pages_total;
-	atomic64_t pages_placed;	/* found or faulted in on their node */
-	atomic64_t pages_to_move;	/* found on another node */
-	atomic64_t moves_pending;	/* queued for kvmnumad, not answered */
-	atomic64_t pages_moved;
-	atomic64_t pages_move_failed;
-	atomic64_t pages_unplaceable;	/* could not be faulted in */
+	spinlock_t lock;		/* protects tally and tally_gen */
+	int tally_gen;			/* generation the tally counts */
+	struct kvmnuma_tally tally;
 };
 
 struct kvmnuma_vm {

@@ -12,10 +12,13 @@
 #define pr_fmt(fmt) "kvmnuma: " fmt
 
 #include <linux/atomic.h>
+#include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/nodemask.h>
 #include <linux/sched.h>
 #include <linux/wait.h>
 
+#include "../common/tally.h"
 #include "moves.h"
 
 static LIST_HEAD(pending);		/* not yet read by kvmnumad */
@@ -29,6 +32,31 @@ static atomic64_t last_owner = ATOMIC64_INIT(0);
 bool kvmnuma_moves_daemon_connected(void)
 {
 	return atomic_read(&opened);
+}
+
+u64 kvmnuma_moves_node_room(int nid, u64 committed)
+{
+	u64 free = 0, reserve = 0;
+	pg_data_t *pgdat;
+	int z;
+
+	if (nid < 0 || nid >= MAX_NUMNODES || !node_state(nid, N_MEMORY))
+		return 0;
+	pgdat = NODE_DATA(nid);
+	for (z = 0; z < MAX_NR_ZONES; z++) {
+		struct zone *zone = &pgdat->node_zones[z];
+
+#ifdef CONFIG_ZONE_DMA
+		/* Kept for ISA DMA (lowmem_reserve): not for guest pages. */
+		if (z == ZONE_DMA)
+			continue;
+#endif
+		if (!managed_zone(zone))
+			continue;
+		free += zone_page_state(zone, NR_FREE_PAGES);
+		reserve += high_wmark_pages(zone);
+	}
+	return kvmnuma_room_pages(free, reserve, committed);
 }
 
 void kvmnuma_moves_queue(struct kvmnuma_move *m)
@@ -47,6 +75,7 @@ static void cancel_list(struct list_head *dropped)
 
 	list_for_each_entry_safe(m, tmp, dropped, list) {
 		list_del(&m->list);
+		m->error = 0;
 		m->done(m, 0, true);
 	}
 }
@@ -133,9 +162,11 @@ int kvmnuma_moves_complete(const struct kvmnuma_move_result *res)
 	if (!found)
 		return -EINVAL;
 	moved = min(res->moved, m->rec.npages);
-	if (res->error && res->error != -ESRCH)
+	/* -ENOMEM: no room on the node, accounted by the requester. */
+	if (res->error && res->error != -ESRCH && res->error != -ENOMEM)
 		pr_info_ratelimited("%s: kvmnumad could not move pages: %d\n",
 				    m->who, res->error);
+	m->error = res->error;
 	m->done(m, moved, false);
 	return 0;
 }

@@ -245,6 +245,18 @@ fi
 expect "show --layout with --json: usage" 1 "$ctl" show "$vm" --json --layout "$tmp/x.png"
 expect "show --sample 7" 0 "$ctl" show "$vm" --sample 7
 has "show --sample: estimates" "every 7-th page"
+# Host AutoNUMA: shown, and a warning for a policy it works against.
+echo 1 >"$tmp/nb"
+echo round-4k >"$KVMNUMA_SYSFS/vms/$vm/policy"
+expect "show, AutoNUMA on" 0 env KVMNUMA_NUMA_BALANCING="$tmp/nb" "$ctl" show "$vm"
+has "show: host numa_balancing" "host numa_balancing +autonuma"
+has "show: AutoNUMA conflict warning" "warning: host AutoNUMA .* behind round-4k"
+expect "show --json, AutoNUMA on" 0 env KVMNUMA_NUMA_BALANCING="$tmp/nb" "$ctl" show "$vm" --json
+has "show --json: conflict" '"host_numa_balancing_conflict":true'
+echo 0 >"$tmp/nb"
+expect "show, AutoNUMA off" 0 env KVMNUMA_NUMA_BALANCING="$tmp/nb" "$ctl" show "$vm"
+if grep -q "warning: host AutoNUMA" <<<"$out"; then ko "no warning with AutoNUMA off" "$out"; else ok "no warning with AutoNUMA off"; fi
+echo none >"$KVMNUMA_SYSFS/vms/$vm/policy"
 expect "set policy" 0 "$ctl" set "$vm" first-touch --nodes 0
 expect "set --nodes=LIST (getopt_long)" 0 "$ctl" set "$vm" first-touch --nodes=0
 expect "set --nodes all (libnuma syntax)" 0 "$ctl" set "$vm" first-touch --nodes all
@@ -339,6 +351,30 @@ else
 fi
 if [ "$out" = "$want" ]; then ok "results: $what"
 else ko "results" "got '$out', wanted '$want'"; fi
+
+# Room first: node 0 without room above its high watermark gets no
+# move_pages() call at all (-ENOMEM, nothing tried), whatever the privileges.
+cat >"$tmp/zoneinfo" <<'ZI'
+Node 0, zone      DMA
+  pages free     100000
+        high     10
+Node 0, zone   Normal
+  pages free     600
+        high     500
+ZI
+"$tmp/fakevm" orders "$tmp/dev3" "$vm2" 0 "$hva2" 50 "$vm2" 0 "$hva2" 100 "$vm2" 0 "$hva2" 60
+expect "kvmnumad, node 0 full" 0 env KVMNUMA_DEV="$tmp/dev3" \
+	KVMNUMA_ZONEINFO="$tmp/zoneinfo" "$daemon" --once
+has "one rate-limited 'no room' line" "pid $vm2: no room on node 0"
+n=$(grep -c "no room" <<<"$out")
+if [ "$n" = 1 ]; then ok "no room logged once for 2 refused orders"; else ko "no room lines" "$n: $out"; fi
+out=$("$tmp/fakevm" results "$tmp/dev3" 3 | tr '\n' ';')
+# The first order fits in the 100 pages of room (DMA is not counted); the
+# two others do not.  Unprivileged, the first gets EPERM from move_pages().
+case "$out" in
+"1 "*";2 0 100 -12 0;3 0 60 -12 0;") ok "results: no room -> -ENOMEM, nothing tried" ;;
+*) ko "no-room results" "got '$out'" ;;
+esac
 
 expect "--once without device: exit 2" 2 env KVMNUMA_DEV="$tmp/nodev" "$daemon" --once
 expect "bad option: exit 1" 1 "$daemon" --bogus

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/* Unit tests for common/tally.c: placement counters always add up. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "../../common/tally.h"
+
+static struct kvmnuma_tally_visit visit(u64 placed, u64 ordered, u64 no_room,
+					u64 fault)
+{
+	struct kvmnuma_tally_visit v = { .placed = placed, .ordered = ordered };
+
+	v.unplaceable_by[KVMNUMA_UNPLACEABLE_NO_ROOM] = no_room;
+	v.unplaceable_by[KVMNUMA_UNPLACEABLE_FAULT] = fault;
+	return v;
+}
+
+static void walk_then_answers_add_up(void **state)
+{
+	struct kvmnuma_tally t;
+	struct kvmnuma_tally_visit v;
+
+	kvmnuma_tally_start(&t, 100);
+	assert_true(kvmnuma_tally_consistent(&t));
+	assert_int_equal(kvmnuma_tally_state(&t, false, true), KVMNUMA_TALLY_RUNNING);
+	v = visit(40, 30, 20, 10);
+	kvmnuma_tally_visit(&t, &v);
+	assert_true(kvmnuma_tally_consistent(&t));
+	assert_int_equal(t.unwalked, 0);
+	assert_int_equal(kvmnuma_tally_misplaced(&t), 60);
+	assert_int_equal(t.to_move, 30);
+	assert_int_equal(kvmnuma_tally_state(&t, true, true), KVMNUMA_TALLY_MOVING);
+	assert_int_equal(kvmnuma_tally_state(&t, true, false), KVMNUMA_TALLY_WAITING);
+	/* 10 pages: 7 moved, 3 busy; 20 pages: 5 moved, the node filled up. */
+	assert_true(kvmnuma_tally_answer(&t, 10, 7, false, false));
+	assert_true(kvmnuma_tally_answer(&t, 20, 5, true, false));
+	assert_true(kvmnuma_tally_consistent(&t));
+	assert_int_equal(t.placed, 52);
+	assert_int_equal(t.failed, 3);
+	assert_int_equal(t.unplaceable_by[KVMNUMA_UNPLACEABLE_NO_ROOM], 35);
+	assert_int_equal(t.moved, 12);
+	assert_int_equal(t.pending, 0);
+	assert_int_equal(kvmnuma_tally_state(&t, true, true), KVMNUMA_TALLY_DEGRADED);
+	assert_int_equal(kvmnuma_tally_main_reason(&t), KVMNUMA_UNPLACEABLE_NO_ROOM);
+	assert_string_equal(kvmnuma_unplaceable_reason_name(kvmnuma_tally_main_reason(&t)),
+			    "no-room");
+}
+
+static void all_placed_is_done(void **state)
+{
+	struct kvmnuma_tally t;
+	struct kvmnuma_tally_visit v = visit(90, 10, 0, 0);
+
+	kvmnuma_tally_start(&t, 100);
+	kvmnuma_tally_visit(&t, &v);
+	assert_true(kvmnuma_tally_answer(&t, 10, 10, false, false));
+	assert_int_equal(kvmnuma_tally_state(&t, true, false), KVMNUMA_TALLY_DONE);
+	assert_int_equal(kvmnuma_tally_main_reason(&t), -1);
+	assert_string_equal(kvmnuma_tally_state_name(KVMNUMA_TALLY_DONE), "done");
+	assert_string_equal(kvmnuma_tally_state_name(KVMNUMA_TALLY_DEGRADED), "degraded");
+}
+
+/* A daemon that claims more than it was asked, or answers twice. */
+static void hostile_answers_cannot_break_the_sums(void **state)
+{
+	struct kvmnuma_tally t;
+	struct kvmnuma_tally_visit v = visit(0, 10, 0, 0);
+
+	kvmnuma_tally_start(&t, 10);
+	kvmnuma_tally_visit(&t, &v);
+	assert_true(kvmnuma_tally_answer(&t, 10, 1000, false, false));
+	assert_int_equal(t.placed, 10);
+	assert_false(kvmnuma_tally_answer(&t, 10, 10, false, false));
+	assert_true(kvmnuma_tally_consistent(&t));
+	assert_int_equal(t.placed, 10);
+}
+
+static void overvisiting_cannot_break_the_sums(void **state)
+{
+	struct kvmnuma_tally t;
+	struct kvmnuma_tally_visit v = visit(8, 8, 8, 8);
+
+	kvmnuma_tally_start(&t, 20);
+	kvmnuma_tally_visit(&t, &v);
+	assert_true(kvmnuma_tally_consistent(&t));
+	assert_int_equal(t.unwalked, 0);
+	assert_int_equal(t.placed + kvmnuma_tally_misplaced(&t), 20);
+}
+
+static void cancelled_orders_fail(void **state)
+{
+	struct kvmnuma_tally t;
+	struct kvmnuma_tally_visit v = visit(0, 4, 0, 0);
+
+	kvmnuma_tally_start(&t, 4);
+	kvmnuma_tally_visit(&t, &v);
+	assert_true(kvmnuma_tally_answer(&t, 4, 4, true, true));
+	assert_int_equal(t.failed, 4);
+	assert_int_equal(t.placed, 0);
+	assert_true(kvmnuma_tally_consistent(&t));
+}
+
+/* A walk cut short (unwalked > 0) is never "done". */
+static void unfinished_walk_is_degraded(void **state)
+{
+	struct kvmnuma_tally t;
+	struct kvmnuma_tally_visit v = visit(5, 0, 0, 0);
+
+	kvmnuma_tally_start(&t, 10);
+	kvmnuma_tally_visit(&t, &v);
+	assert_int_equal(kvmnuma_tally_state(&t, true, true), KVMNUMA_TALLY_DEGRADED);
+}
+
+static void room(void **state)
+{
+	assert_int_equal(kvmnuma_room_pages(100, 20, 30), 50);
+	assert_int_equal(kvmnuma_room_pages(100, 20, 80), 0);
+	assert_int_equal(kvmnuma_room_pages(100, 20, 81), 0);
+	assert_int_equal(kvmnuma_room_pages(10, 20, 0), 0);
+	assert_int_equal(kvmnuma_room_pages(20, 20, 0), 0);
+	assert_int_equal(kvmnuma_room_pages(UINT64_MAX, 1, UINT64_MAX), 0);
+	assert_null(kvmnuma_unplaceable_reason_name(KVMNUMA_UNPLACEABLE_NR));
+	assert_null(kvmnuma_unplaceable_reason_name(-1));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(walk_then_answers_add_up),
+		cmocka_unit_test(all_placed_is_done),
+		cmocka_unit_test(hostile_answers_cannot_break_the_sums),
+		cmocka_unit_test(overvisiting_cannot_break_the_sums),
+		cmocka_unit_test(cancelled_orders_fail),
+		cmocka_unit_test(unfinished_walk_is_degraded),
+		cmocka_unit_test(room),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
