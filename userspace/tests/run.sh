@@ -287,6 +287,22 @@ has "set --wait: failed moves reported" "10 page moves failed"
 place waiting-for-kvmnumad 1000 990 0 0 10
 expect "set --wait without kvmnumad: exit 5 after 10 s" 5 "$ctl" set "$vm" round-4k --wait
 has "set --wait: says kvmnumad is not running" "10 page moves wait for kvmnumad, which is not running"
+# A module with the partition (pages_unwalked): degraded is an end state,
+# exit 6 with the reason; progress = total - unwalked - pending.
+echo 0 >"$p/pages_unplaceable"; echo none >"$p/unplaceable_reason"
+echo 1000 >"$p/pages_unwalked"
+place running 1000 0 0 0 0
+(sleep 1.2; echo 500 >"$p/pages_unwalked"; place running 1000 400 0 0 0
+ sleep 1.2; echo 0 >"$p/pages_unwalked"; echo 160 >"$p/pages_unplaceable"
+ echo no-room >"$p/unplaceable_reason"; place degraded 1000 830 30 10 0) &
+expect "set --wait, degraded: exit 6" 6 "$ctl" set "$vm" round-4k --wait
+has "set --wait: progress from the partition" "^placement running: 500/1000 pages \(50\.0%\)"
+has "set --wait: degraded end line" "^placement degraded: 830 pages in place, 30 moved, 10 failed, 160 unplaceable"
+has "set --wait: degraded reason" "placement degraded: 170 pages off their layout node \(10 failed to move, 160 unplaceable, reason no-room\)"
+place degraded 1000 990 0 10 0; echo 0 >"$p/pages_unplaceable"
+expect "set --wait on an already degraded placement: exit 6" 6 "$ctl" set "$vm" round-4k --wait
+has "set --wait: degraded by failed moves alone" "reason none"
+rm -f "$p/pages_unwalked" "$p/pages_unplaceable" "$p/unplaceable_reason"
 place running 3 3 3 3 3
 echo none >"$KVMNUMA_SYSFS/vms/$vm/policy"
 
