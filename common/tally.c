@@ -125,3 +125,17 @@ u64 kvmnuma_room_pages(u64 free, u64 reserve, u64 committed)
 		return 0;
 	return free - reserve - committed;
 }
+
+bool kvmnuma_node_pressure(u64 free, u64 low)
+{
+	return free < low;
+}
+
+enum kvmnuma_backoff kvmnuma_pressure_backoff(bool pressure, u64 waited_ms,
+					      u64 budget_ms)
+{
+	if (!pressure)
+		return KVMNUMA_BACKOFF_GO;
+	return waited_ms < budget_ms ? KVMNUMA_BACKOFF_WAIT :
+				       KVMNUMA_BACKOFF_GIVE_UP;
+}

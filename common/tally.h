@@ -107,4 +107,30 @@ int kvmnuma_tally_main_reason(const struct kvmnuma_tally *t);
  */
 u64 kvmnuma_room_pages(u64 free, u64 reserve, u64 committed);
 
+/*
+ * Memory pressure on a node: its @free pages are below @low, the sum of
+ * its zones' low watermarks (kswapd runs; allocations for the node fall
+ * back to others).  A node with no watermark (@low 0) is never under
+ * pressure.
+ */
+bool kvmnuma_node_pressure(u64 free, u64 low);
+
+/* What a placement walker does before a batch, see kvmnuma_pressure_backoff(). */
+enum kvmnuma_backoff {
+	KVMNUMA_BACKOFF_GO,	/* no pressure: fault in or order moves */
+	KVMNUMA_BACKOFF_WAIT,	/* pressure: sleep one step, ask again */
+	KVMNUMA_BACKOFF_GIVE_UP,	/* pressure past the walk's budget */
+};
+
+/*
+ * Placement under memory pressure: a walker that finds its node under
+ * @pressure waits in steps while the walk has waited less than
+ * @budget_ms in all (@waited_ms so far), so that a transient pressure
+ * delays the walk instead of leaving pages off their node; past the
+ * budget it goes on, and the room check makes the pages unplaceable
+ * ("no-room").  The budget bounds how long a walk can last.
+ */
+enum kvmnuma_backoff kvmnuma_pressure_backoff(bool pressure, u64 waited_ms,
+					      u64 budget_ms);
+
 #endif /* KVMNUMA_COMMON_TALLY_H */

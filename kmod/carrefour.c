@@ -431,6 +431,8 @@ int kvmnuma_carrefour_status(struct kvmnuma_vm *vm,
 		st->deciding = cf->deciding;
 		st->samples = cf->samples;
 		st->samples_lost = READ_ONCE(cf->sampling->ring_overflows);
+		st->sampler_pressure_skips =
+			READ_ONCE(cf->sampling->pressure_skips);
 		st->samples_dropped = cf->samples_dropped;
 		st->samples_unknown_home = cf->samples_unknown_home;
 		st->orders_migrate = cf->orders_migrate;

@@ -18,6 +18,7 @@ struct kvmnuma_carrefour_status {
 	u64 samples, samples_lost, samples_dropped, samples_unknown_home;
 	u64 orders_migrate, orders_interleave, moves_ok, moves_failed;
 	u64 moves_no_room;	/* target node without room: not moved */
+	u64 sampler_pressure_skips;	/* pages the sampler left: pressure */
 	struct kvmnuma_cf_stats last;	/* the last decision round */
 	/* Samples [accessing node][home node] since the last clear. */
 	u64 matrix[KVMNUMA_CARREFOUR_NODES][KVMNUMA_CARREFOUR_NODES];

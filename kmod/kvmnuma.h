@@ -48,6 +48,12 @@ enum kvmnuma_placement_phase {
 	KVMNUMA_PLACEMENT_DONE,		/* walked; moves may be pending */
 };
 
+/* Why a running walk waits (placement/paused). */
+enum kvmnuma_placement_pause {
+	KVMNUMA_PLACEMENT_NOT_PAUSED,
+	KVMNUMA_PLACEMENT_PAUSED_PRESSURE,	/* node below its low watermark */
+};
+
 /*
  * round-4k / round-1g placement progress, see placement.c.  The tally
  * (common/tally.h) counts placement's own pages and orders only; @lock
@@ -59,6 +65,8 @@ struct kvmnuma_placement {
 	u64 owner;			/* of its move orders, moves.c cookie */
 	int phase;			/* enum kvmnuma_placement_phase */
 	unsigned int largest_page_shift;	/* of the pages backing RAM */
+	int paused;			/* enum kvmnuma_placement_pause */
+	atomic64_t pressure_waits;	/* back-off steps under pressure */
 	spinlock_t lock;		/* protects tally and tally_gen */
 	int tally_gen;			/* generation the tally counts */
 	struct kvmnuma_tally tally;

@@ -34,14 +34,18 @@ bool kvmnuma_moves_daemon_connected(void)
 	return atomic_read(&opened);
 }
 
-u64 kvmnuma_moves_node_room(int nid, u64 committed)
+/*
+ * Sums the free pages and the low and high watermarks of @nid's zones
+ * that can hold guest pages.  False if @nid has no memory.
+ */
+static bool node_free_wmarks(int nid, u64 *free, u64 *low, u64 *high)
 {
-	u64 free = 0, reserve = 0;
 	pg_data_t *pgdat;
 	int z;
 
+	*free = *low = *high = 0;
 	if (nid < 0 || nid >= MAX_NUMNODES || !node_state(nid, N_MEMORY))
-		return 0;
+		return false;
 	pgdat = NODE_DATA(nid);
 	for (z = 0; z < MAX_NR_ZONES; z++) {
 		struct zone *zone = &pgdat->node_zones[z];
@@ -53,10 +57,29 @@ u64 kvmnuma_moves_node_room(int nid, u64 committed)
 #endif
 		if (!managed_zone(zone))
 			continue;
-		free += zone_page_state(zone, NR_FREE_PAGES);
-		reserve += high_wmark_pages(zone);
+		*free += zone_page_state(zone, NR_FREE_PAGES);
+		*low += low_wmark_pages(zone);
+		*high += high_wmark_pages(zone);
 	}
-	return kvmnuma_room_pages(free, reserve, committed);
+	return true;
+}
+
+u64 kvmnuma_moves_node_room(int nid, u64 committed)
+{
+	u64 free, low, high;
+
+	if (!node_free_wmarks(nid, &free, &low, &high))
+		return 0;
+	return kvmnuma_room_pages(free, high, committed);
+}
+
+bool kvmnuma_moves_node_pressure(int nid)
+{
+	u64 free, low, high;
+
+	if (!node_free_wmarks(nid, &free, &low, &high))
+		return false;
+	return kvmnuma_node_pressure(free, low);
 }
 
 void kvmnuma_moves_queue(struct kvmnuma_move *m)

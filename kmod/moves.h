@@ -57,6 +57,13 @@ bool kvmnuma_moves_daemon_connected(void);
  * move or fault must not need reclaim.  Lockless, a racy snapshot.
  */
 u64 kvmnuma_moves_node_room(int nid, u64 committed);
+/*
+ * True while host node @nid has fewer free pages than its low watermark
+ * (kswapd is reclaiming there, and a fault meant for @nid falls back to
+ * another node): memory pressure, when placement and the software
+ * sampler back off.  False for a node without memory.  Lockless, racy.
+ */
+bool kvmnuma_moves_node_pressure(int nid);
 
 /* For the /dev/kvmnuma device (dev.c). */
 /* A daemon connects: 0, or -EBUSY if one already is. */

@@ -19,6 +19,13 @@
  * walk therefore always ends, in "done" or "degraded"; writing the policy
  * again retries.
  *
+ * Memory pressure: a node below its low watermark is being reclaimed, and
+ * a fault meant for it falls back to another node.  Before each batch the
+ * walker of such a node waits (placement/paused says why) in steps of
+ * PRESSURE_STEP_MS, for at most place_pressure_wait_ms per walk, then
+ * goes on: a transient pressure only delays the walk, a lasting one ends
+ * in the room check above.
+ *
  * Every policy or node change bumps a generation number; a walk that sees
  * it change stops, and the newly queued walk starts from the current
  * policy.  Queued moves of the old layout are cancelled first, and the
@@ -28,8 +35,10 @@
  */
 #define pr_fmt(fmt) "kvmnuma: " fmt
 
+#include <linux/delay.h>
 #include <linux/kvm_host.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
@@ -43,6 +52,14 @@
 
 /* Contiguous frames faulted per get_user_pages_remote() call. */
 #define GUP_BATCH 64
+
+/* One back-off step under memory pressure. */
+#define PRESSURE_STEP_MS 100
+
+static unsigned int place_pressure_wait_ms = 30000;
+module_param(place_pressure_wait_ms, uint, 0644);
+MODULE_PARM_DESC(place_pressure_wait_ms,
+		 "Placement: ms a walk may wait, in all, for nodes below their low watermark (default 30000; 0: no wait)");
 
 static struct workqueue_struct *placement_wq;
 
@@ -61,6 +78,8 @@ struct node_walk {
 	u64 move_npages;
 	/* Pages ordered to w->node by this walk: they will take its room. */
 	u64 committed;
+	/* Time this walk has waited for memory pressure to go, all nodes. */
+	u64 pressure_waited_ms;
 	/* What the current batch found, added to the tally in one go. */
 	struct kvmnuma_tally_visit visit;
 	struct page *pages[GUP_BATCH];
@@ -189,12 +208,38 @@ static void look_at_frames(struct node_walk *w, unsigned long hva, long n)
 	}
 }
 
+/*
+ * Waits while w->node is under memory pressure, within the walk's budget
+ * (see kvmnuma_pressure_backoff()); a cancelled walk stops waiting at
+ * once.  Sleeps; holds no lock.
+ */
+static void back_off_under_pressure(struct node_walk *w)
+{
+	struct kvmnuma_placement *place = &w->vm->place;
+
+	while (!walk_cancelled(w) &&
+	       kvmnuma_pressure_backoff(kvmnuma_moves_node_pressure(w->node),
+					w->pressure_waited_ms,
+					READ_ONCE(place_pressure_wait_ms)) ==
+	       KVMNUMA_BACKOFF_WAIT) {
+		WRITE_ONCE(place->paused, KVMNUMA_PLACEMENT_PAUSED_PRESSURE);
+		atomic64_inc(&place->pressure_waits);
+		msleep(PRESSURE_STEP_MS);
+		w->pressure_waited_ms += PRESSURE_STEP_MS;
+	}
+	WRITE_ONCE(place->paused, KVMNUMA_PLACEMENT_NOT_PAUSED);
+}
+
 /* Faults in, or checks, @n frames from @hva; all belong to w->node. */
 static void place_frames(struct node_walk *w, unsigned long hva, long n)
 {
 	struct kvmnuma_placement *place = &w->vm->place;
 	const struct kvmnuma_backing_ops *kind;
 	long got = -EFAULT, i;
+
+	back_off_under_pressure(w);
+	if (walk_cancelled(w))
+		return;
 
 	/*
 	 * Room for the whole batch, whether it is faulted in here or moved
@@ -375,6 +420,16 @@ void kvmnuma_placement_tally(struct kvmnuma_vm *vm, struct kvmnuma_tally *t)
 	spin_lock(&vm->place.lock);
 	*t = vm->place.tally;
 	spin_unlock(&vm->place.lock);
+}
+
+const char *kvmnuma_placement_paused_name(struct kvmnuma_vm *vm)
+{
+	switch (READ_ONCE(vm->place.paused)) {
+	case KVMNUMA_PLACEMENT_PAUSED_PRESSURE:
+		return "memory-pressure";
+	default:
+		return "no";
+	}
 }
 
 const char *kvmnuma_placement_state_name(struct kvmnuma_vm *vm)

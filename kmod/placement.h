@@ -18,6 +18,11 @@ void kvmnuma_placement_stop(struct kvmnuma_vm *vm);
  * pending, but some pages failed to move or are unplaceable).
  */
 const char *kvmnuma_placement_state_name(struct kvmnuma_vm *vm);
+/*
+ * placement/paused: "no", or why a running walk waits: "memory-pressure"
+ * (its node is below its low watermark).
+ */
+const char *kvmnuma_placement_paused_name(struct kvmnuma_vm *vm);
 /* A consistent snapshot of the VM's placement counters into @t. */
 void kvmnuma_placement_tally(struct kvmnuma_vm *vm, struct kvmnuma_tally *t);
 

@@ -10,6 +10,12 @@
  *
  * A page is seen at most once per period (the re-fault re-maps it), so
  * the migrate rule's "two samples" becomes one.
+ *
+ * Memory pressure: a page on a host node below its low watermark is not
+ * unmapped.  Reclaim takes unmapped page-cache pages first (to swap, for
+ * shmem), and the guest's next touch would then fault the page in again,
+ * on a node that cannot hold it; the sampler backs off such nodes until
+ * they recover (counted in carrefour/status, sampler_pressure_skips).
  */
 #define pr_fmt(fmt) "kvmnuma: " fmt
 
@@ -22,6 +28,7 @@
 #include <linux/slab.h>
 
 #include "backing.h"
+#include "moves.h"
 #include "ram.h"
 #include "sampler.h"
 
@@ -96,10 +103,15 @@ static void soft_arm(struct kvmnuma_sampling *s, const struct kvmnuma_ram *ram,
 		     struct mm_struct *mm)
 {
 	unsigned long *armed = s->priv;
+	nodemask_t pressure = NODE_MASK_NONE;
 	unsigned int i;
+	int nid;
 
 	if (!ram->total_pages)
 		return;
+	for_each_node_state(nid, N_MEMORY)
+		if (kvmnuma_moves_node_pressure(nid))
+			node_set(nid, pressure);
 	mmap_read_lock(mm);
 	for (i = 0; i < READ_ONCE(cf_sample_pages); i++) {
 		u64 gfn = kvmnuma_ram_nth_gfn(ram, get_random_u64() %
@@ -113,6 +125,13 @@ static void soft_arm(struct kvmnuma_sampling *s, const struct kvmnuma_ram *ram,
 		if (!vma || !kind->unmap_keeps_data || gfn >= s->nr_gfns ||
 		    !kvmnuma_backing_may_unmap(vma))
 			continue;
+		if (!nodes_empty(pressure)) {
+			nid = kvmnuma_ram_page_node(mm, hva);
+			if (nid >= 0 && node_isset(nid, pressure)) {
+				WRITE_ONCE(s->pressure_skips, s->pressure_skips + 1);
+				continue;
+			}
+		}
 		set_bit(gfn, armed);
 		kvmnuma_ram_zap(vma, hva, hva + PAGE_SIZE);
 	}

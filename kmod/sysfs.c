@@ -309,6 +309,23 @@ static ssize_t unplaceable_by_reason_show(struct kobject *kobj,
 	return len;
 }
 
+/* "no", or why the running walk waits ("memory-pressure"). */
+static ssize_t paused_show(struct kobject *kobj, struct kobj_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%s\n", kvmnuma_placement_paused_name(to_vm(kobj)));
+}
+
+/* Back-off steps (100 ms each) taken under memory pressure, all walks. */
+static ssize_t pressure_waits_show(struct kobject *kobj,
+				   struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lld\n",
+			  atomic64_read(&to_vm(kobj)->place.pressure_waits));
+}
+
+static struct kobj_attribute paused_attr = __ATTR_RO(paused);
+static struct kobj_attribute pressure_waits_attr = __ATTR_RO(pressure_waits);
 static struct kobj_attribute unplaceable_reason_attr =
 	__ATTR_RO(unplaceable_reason);
 static struct kobj_attribute unplaceable_by_reason_attr =
@@ -330,6 +347,8 @@ static struct attribute *vm_placement_attrs[] = {
 	&pages_unplaceable_attr.attr,
 	&unplaceable_reason_attr.attr,
 	&unplaceable_by_reason_attr.attr,
+	&paused_attr.attr,
+	&pressure_waits_attr.attr,
 	NULL,
 };
 

@@ -127,6 +127,26 @@ static void room(void **state)
 	assert_null(kvmnuma_unplaceable_reason_name(-1));
 }
 
+/* Below the low watermark is pressure; at it, or without one, is not. */
+static void pressure_is_below_low_watermark(void **state)
+{
+	assert_true(kvmnuma_node_pressure(99, 100));
+	assert_false(kvmnuma_node_pressure(100, 100));
+	assert_false(kvmnuma_node_pressure(0, 0));
+}
+
+/* A walker waits while under pressure, within its budget only. */
+static void pressure_backoff_is_bounded(void **state)
+{
+	assert_int_equal(kvmnuma_pressure_backoff(false, 0, 1000), KVMNUMA_BACKOFF_GO);
+	assert_int_equal(kvmnuma_pressure_backoff(false, 5000, 1000), KVMNUMA_BACKOFF_GO);
+	assert_int_equal(kvmnuma_pressure_backoff(true, 0, 1000), KVMNUMA_BACKOFF_WAIT);
+	assert_int_equal(kvmnuma_pressure_backoff(true, 999, 1000), KVMNUMA_BACKOFF_WAIT);
+	assert_int_equal(kvmnuma_pressure_backoff(true, 1000, 1000), KVMNUMA_BACKOFF_GIVE_UP);
+	/* Budget 0: never waits (back-off off). */
+	assert_int_equal(kvmnuma_pressure_backoff(true, 0, 0), KVMNUMA_BACKOFF_GIVE_UP);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -137,6 +157,8 @@ int main(void)
 		cmocka_unit_test(cancelled_orders_fail),
 		cmocka_unit_test(unfinished_walk_is_degraded),
 		cmocka_unit_test(room),
+		cmocka_unit_test(pressure_is_below_low_watermark),
+		cmocka_unit_test(pressure_backoff_is_bounded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
