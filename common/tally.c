@@ -139,3 +139,13 @@ enum kvmnuma_backoff kvmnuma_pressure_backoff(bool pressure, u64 waited_ms,
 	return waited_ms < budget_ms ? KVMNUMA_BACKOFF_WAIT :
 				       KVMNUMA_BACKOFF_GIVE_UP;
 }
+
+bool kvmnuma_orders_may_queue(u64 outstanding, u64 cap)
+{
+	return outstanding < (cap ? cap : 1);
+}
+
+bool kvmnuma_orders_may_resume(u64 outstanding, u64 cap)
+{
+	return outstanding <= (cap ? cap : 1) / 2;
+}

@@ -133,4 +133,14 @@ enum kvmnuma_backoff {
 enum kvmnuma_backoff kvmnuma_pressure_backoff(bool pressure, u64 waited_ms,
 					      u64 budget_ms);
 
+/*
+ * Backpressure on move orders (kvmnumad answers them, or not): a VM has at
+ * most @cap orders outstanding.  A requester may queue one more while
+ * @outstanding < @cap; placement, once paused at the cap, resumes when
+ * kvmnumad has brought @outstanding down to half of it, so that it does
+ * not wake for every answer.  A @cap of 0 counts as 1.
+ */
+bool kvmnuma_orders_may_queue(u64 outstanding, u64 cap);
+bool kvmnuma_orders_may_resume(u64 outstanding, u64 cap);
+
 #endif /* KVMNUMA_COMMON_TALLY_H */

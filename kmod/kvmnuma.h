@@ -17,6 +17,7 @@
 #include <linux/nodemask.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 #include <linux/workqueue.h>
 
 #include "../common/policy.h"
@@ -52,6 +53,7 @@ enum kvmnuma_placement_phase {
 enum kvmnuma_placement_pause {
 	KVMNUMA_PLACEMENT_NOT_PAUSED,
 	KVMNUMA_PLACEMENT_PAUSED_PRESSURE,	/* node below its low watermark */
+	KVMNUMA_PLACEMENT_PAUSED_ORDERS,	/* the VM's orders at the cap */
 };
 
 /*
@@ -67,6 +69,8 @@ struct kvmnuma_placement {
 	unsigned int largest_page_shift;	/* of the pages backing RAM */
 	int paused;			/* enum kvmnuma_placement_pause */
 	atomic64_t pressure_waits;	/* back-off steps under pressure */
+	atomic64_t orders_pauses;	/* times the walk stopped at the cap */
+	wait_queue_head_t orders_wq;	/* woken when its orders are answered */
 	spinlock_t lock;		/* protects tally and tally_gen */
 	int tally_gen;			/* generation the tally counts */
 	struct kvmnuma_tally tally;
@@ -82,6 +86,8 @@ struct kvmnuma_vm {
 	struct mutex policy_lock;	/* serialises policy and nodes changes */
 	nodemask_t nodes;		/* host nodes the policy may use */
 	struct kvmnuma_placement place;
+	/* Move orders of this VM's (placement + Carrefour) not yet answered. */
+	atomic_t orders;
 	struct mutex cf_lock;		/* creation and removal of cf */
 	struct kvmnuma_carrefour *cf;	/* Carrefour state, see carrefour.c */
 	bool cf_sampling;		/* sample even without carrefour */

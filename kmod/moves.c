@@ -13,6 +13,7 @@
 
 #include <linux/atomic.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/nodemask.h>
 #include <linux/sched.h>
@@ -20,6 +21,11 @@
 
 #include "../common/tally.h"
 #include "moves.h"
+
+static unsigned int max_orders_per_vm = 1024;
+module_param(max_orders_per_vm, uint, 0644);
+MODULE_PARM_DESC(max_orders_per_vm,
+		 "Move orders a VM may have queued or in flight for kvmnumad (default 1024, min 1)");
 
 static LIST_HEAD(pending);		/* not yet read by kvmnumad */
 static LIST_HEAD(in_flight);		/* read, no result yet */
@@ -62,6 +68,11 @@ static bool node_free_wmarks(int nid, u64 *free, u64 *low, u64 *high)
 		*high += high_wmark_pages(zone);
 	}
 	return true;
+}
+
+unsigned int kvmnuma_moves_cap(void)
+{
+	return max(READ_ONCE(max_orders_per_vm), 1U);
 }
 
 u64 kvmnuma_moves_node_room(int nid, u64 committed)

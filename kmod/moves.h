@@ -50,6 +50,13 @@ u64 kvmnuma_moves_new_owner(void);
 void kvmnuma_moves_cancel(u64 owner);
 bool kvmnuma_moves_daemon_connected(void);
 /*
+ * The per-VM cap on outstanding orders (max_orders_per_vm, >= 1): each
+ * requester counts a VM's orders in vm->orders and stops queueing at the
+ * cap (see kvmnuma_orders_may_queue()), so kernel memory for orders is
+ * bounded per VM while kvmnumad is slow or away.
+ */
+unsigned int kvmnuma_moves_cap(void);
+/*
  * Pages host node @nid can take now without falling below its high
  * watermark (where kswapd starts reclaiming and allocations fall back to
  * other nodes), less @committed pages already promised to it; 0 if none

@@ -26,6 +26,14 @@
  * goes on: a transient pressure only delays the walk, a lasting one ends
  * in the room check above.
  *
+ * Bounded orders: a VM has at most kvmnuma_moves_cap() move orders
+ * outstanding (placement's and Carrefour's).  At the cap the walk pauses
+ * between batches (placement/paused = orders-cap; the state reads
+ * waiting-for-kvmnumad while no kvmnumad is connected) until kvmnumad has
+ * answered half of them; a batch adds at most GUP_BATCH orders, so a VM
+ * never holds more than cap + GUP_BATCH of placement's.  Orders are
+ * charged to QEMU's memory cgroup.
+ *
  * Every policy or node change bumps a generation number; a walk that sees
  * it change stops, and the newly queued walk starts from the current
  * policy.  Queued moves of the old layout are cancelled first, and the
@@ -37,9 +45,11 @@
 
 #include <linux/delay.h>
 #include <linux/kvm_host.h>
+#include <linux/memcontrol.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/sched/mm.h>
+#include <linux/wait.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
@@ -67,6 +77,7 @@ static struct workqueue_struct *placement_wq;
 struct node_walk {
 	struct kvmnuma_vm *vm;
 	struct mm_struct *mm;
+	struct mem_cgroup *memcg;	/* QEMU's: charged for the orders */
 	struct kvmnuma_ram ram;
 	int policy;
 	int generation;
@@ -110,6 +121,8 @@ static void placement_move_done(struct kvmnuma_move *m, u64 moved,
 		kvmnuma_tally_answer(&place->tally, m->rec.npages, moved,
 				     m->error == -ENOMEM, cancelled);
 	spin_unlock(&place->lock);
+	atomic_dec(&pm->vm->orders);
+	wake_up(&place->orders_wq);
 	kvmnuma_vm_put(pm->vm);
 	kfree(pm);
 }
@@ -133,7 +146,7 @@ static void flush_move_run(struct node_walk *w)
 
 	if (!w->move_npages)
 		return;
-	pm = kzalloc(sizeof(*pm), GFP_KERNEL);
+	pm = kzalloc(sizeof(*pm), GFP_KERNEL_ACCOUNT);
 	if (!pm) {
 		/* Cannot even order the move: the pages stay where they are. */
 		w->visit.unplaceable_by[KVMNUMA_UNPLACEABLE_FAULT] += w->move_npages;
@@ -155,6 +168,7 @@ static void flush_move_run(struct node_walk *w)
 	w->visit.ordered += w->move_npages;
 	w->committed += w->move_npages;
 	flush_visit(w);
+	atomic_inc(&vm->orders);
 	kvmnuma_moves_queue(&pm->move);
 	w->move_npages = 0;
 }
@@ -230,6 +244,30 @@ static void back_off_under_pressure(struct node_walk *w)
 	WRITE_ONCE(place->paused, KVMNUMA_PLACEMENT_NOT_PAUSED);
 }
 
+/*
+ * Waits, between batches (no page held), while the VM's orders are at the
+ * cap: until kvmnumad answered half of them, or the walk is cancelled.
+ * The 100 ms timeout also catches answers to Carrefour's orders, which do
+ * not wake this queue.  Sleeps; holds no lock.
+ */
+static void wait_for_order_room(struct node_walk *w)
+{
+	struct kvmnuma_vm *vm = w->vm;
+	struct kvmnuma_placement *place = &vm->place;
+	unsigned int cap = kvmnuma_moves_cap();
+
+	if (kvmnuma_orders_may_queue(atomic_read(&vm->orders), cap))
+		return;
+	WRITE_ONCE(place->paused, KVMNUMA_PLACEMENT_PAUSED_ORDERS);
+	atomic64_inc(&place->orders_pauses);
+	while (!walk_cancelled(w) &&
+	       !kvmnuma_orders_may_resume(atomic_read(&vm->orders), cap))
+		wait_event_timeout(place->orders_wq, walk_cancelled(w) ||
+				   kvmnuma_orders_may_resume(atomic_read(&vm->orders), cap),
+				   HZ / 10);
+	WRITE_ONCE(place->paused, KVMNUMA_PLACEMENT_NOT_PAUSED);
+}
+
 /* Faults in, or checks, @n frames from @hva; all belong to w->node. */
 static void place_frames(struct node_walk *w, unsigned long hva, long n)
 {
@@ -237,6 +275,7 @@ static void place_frames(struct node_walk *w, unsigned long hva, long n)
 	const struct kvmnuma_backing_ops *kind;
 	long got = -EFAULT, i;
 
+	wait_for_order_room(w);
 	back_off_under_pressure(w);
 	if (walk_cancelled(w))
 		return;
@@ -278,8 +317,12 @@ static void place_frames(struct node_walk *w, unsigned long hva, long n)
 static long walk_node(void *arg)
 {
 	struct node_walk *w = arg;
+	struct mem_cgroup *old_memcg;
 	unsigned int s;
+	long ret = 0;
 
+	/* Orders (GFP_KERNEL_ACCOUNT) are charged to QEMU, not to a kworker. */
+	old_memcg = set_active_memcg(w->memcg);
 	for (s = 0; s < w->ram.nr_slots; s++) {
 		const struct kvmnuma_ram_slot *slot = &w->ram.slots[s];
 		u64 end = slot->base_gfn + slot->npages;
@@ -294,12 +337,16 @@ static long walk_node(void *arg)
 			gfn = kvmnuma_layout_next(w->policy, gfn + n, end,
 						  w->index, w->nr_nodes);
 			cond_resched();
-			if (walk_cancelled(w))
-				return -ECANCELED;
+			if (walk_cancelled(w)) {
+				ret = -ECANCELED;
+				goto out;
+			}
 		}
 	}
 	flush_move_run(w);
-	return 0;
+out:
+	set_active_memcg(old_memcg);
+	return ret;
 }
 
 static void reset_tally(struct node_walk *w, u64 total)
@@ -368,7 +415,9 @@ static void placement_work_fn(struct work_struct *work)
 		kvmnuma_ram_release(&w->ram);
 		goto idle;
 	}
+	w->memcg = get_mem_cgroup_from_mm(w->mm);
 	walk_all_nodes(vm, w, &nodes);
+	mem_cgroup_put(w->memcg);
 	mmput(w->mm);
 	kvmnuma_ram_release(&w->ram);
 	if (!walk_cancelled(w)) {
@@ -395,6 +444,7 @@ void kvmnuma_placement_vm_init(struct kvmnuma_vm *vm)
 	INIT_WORK(&vm->place.work, placement_work_fn);
 	vm->place.owner = kvmnuma_moves_new_owner();
 	spin_lock_init(&vm->place.lock);
+	init_waitqueue_head(&vm->place.orders_wq);
 	vm->place.phase = KVMNUMA_PLACEMENT_IDLE;
 	vm->place.largest_page_shift = PAGE_SHIFT;
 }
@@ -402,6 +452,7 @@ void kvmnuma_placement_vm_init(struct kvmnuma_vm *vm)
 void kvmnuma_placement_start(struct kvmnuma_vm *vm)
 {
 	atomic_inc(&vm->place.generation);
+	wake_up(&vm->place.orders_wq);
 	if (kvmnuma_policy_mechanisms(READ_ONCE(vm->policy)) &
 	    (KVMNUMA_MECH_ROUND_4K | KVMNUMA_MECH_ROUND_1G))
 		WRITE_ONCE(vm->place.phase, KVMNUMA_PLACEMENT_RUNNING);
@@ -411,6 +462,7 @@ void kvmnuma_placement_start(struct kvmnuma_vm *vm)
 void kvmnuma_placement_stop(struct kvmnuma_vm *vm)
 {
 	atomic_inc(&vm->place.generation);
+	wake_up(&vm->place.orders_wq);
 	cancel_work_sync(&vm->place.work);
 	kvmnuma_moves_cancel(vm->place.owner);
 }
@@ -427,6 +479,8 @@ const char *kvmnuma_placement_paused_name(struct kvmnuma_vm *vm)
 	switch (READ_ONCE(vm->place.paused)) {
 	case KVMNUMA_PLACEMENT_PAUSED_PRESSURE:
 		return "memory-pressure";
+	case KVMNUMA_PLACEMENT_PAUSED_ORDERS:
+		return "orders-cap";
 	default:
 		return "no";
 	}
@@ -438,6 +492,10 @@ const char *kvmnuma_placement_state_name(struct kvmnuma_vm *vm)
 
 	switch (READ_ONCE(vm->place.phase)) {
 	case KVMNUMA_PLACEMENT_RUNNING:
+		/* Stopped at the cap, with nobody to answer. */
+		if (READ_ONCE(vm->place.paused) == KVMNUMA_PLACEMENT_PAUSED_ORDERS &&
+		    !kvmnuma_moves_daemon_connected())
+			return "waiting-for-kvmnumad";
 		return "running";
 	case KVMNUMA_PLACEMENT_DONE:
 		kvmnuma_placement_tally(vm, &t);

@@ -13,14 +13,16 @@ void kvmnuma_placement_start(struct kvmnuma_vm *vm);
 /* Stops placement work and cancels its queued moves; may sleep. */
 void kvmnuma_placement_stop(struct kvmnuma_vm *vm);
 /*
- * placement/state: idle, running, moving, waiting-for-kvmnumad, done (every
+ * placement/state: idle, running, moving, waiting-for-kvmnumad (orders
+ * pending, or the walk stopped at the orders cap, and no kvmnumad), done (every
  * page on its layout node) or degraded (the walk is over and nothing is
  * pending, but some pages failed to move or are unplaceable).
  */
 const char *kvmnuma_placement_state_name(struct kvmnuma_vm *vm);
 /*
  * placement/paused: "no", or why a running walk waits: "memory-pressure"
- * (its node is below its low watermark).
+ * (its node is below its low watermark) or "orders-cap" (the VM has
+ * kvmnuma_moves_cap() move orders outstanding).
  */
 const char *kvmnuma_placement_paused_name(struct kvmnuma_vm *vm);
 /* A consistent snapshot of the VM's placement counters into @t. */

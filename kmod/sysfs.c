@@ -324,6 +324,24 @@ static ssize_t pressure_waits_show(struct kobject *kobj,
 			  atomic64_read(&to_vm(kobj)->place.pressure_waits));
 }
 
+/* Times a walk stopped at the VM's orders cap (max_orders_per_vm). */
+static ssize_t orders_pauses_show(struct kobject *kobj,
+				  struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lld\n",
+			  atomic64_read(&to_vm(kobj)->place.orders_pauses));
+}
+
+/* The VM's move orders not answered yet (placement and Carrefour). */
+static ssize_t orders_outstanding_show(struct kobject *kobj,
+				       struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", atomic_read(&to_vm(kobj)->orders));
+}
+
+static struct kobj_attribute orders_pauses_attr = __ATTR_RO(orders_pauses);
+static struct kobj_attribute orders_outstanding_attr =
+	__ATTR_RO(orders_outstanding);
 static struct kobj_attribute paused_attr = __ATTR_RO(paused);
 static struct kobj_attribute pressure_waits_attr = __ATTR_RO(pressure_waits);
 static struct kobj_attribute unplaceable_reason_attr =
@@ -349,6 +367,8 @@ static struct attribute *vm_placement_attrs[] = {
 	&unplaceable_by_reason_attr.attr,
 	&paused_attr.attr,
 	&pressure_waits_attr.attr,
+	&orders_pauses_attr.attr,
+	&orders_outstanding_attr.attr,
 	NULL,
 };
 

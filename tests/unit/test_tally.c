@@ -147,6 +147,42 @@ static void pressure_backoff_is_bounded(void **state)
 	assert_int_equal(kvmnuma_pressure_backoff(true, 0, 0), KVMNUMA_BACKOFF_GIVE_UP);
 }
 
+/* Queue below the cap; resume at half of it; a cap of 0 is 1. */
+static void orders_cap_and_hysteresis(void **state)
+{
+	assert_true(kvmnuma_orders_may_queue(0, 1024));
+	assert_true(kvmnuma_orders_may_queue(1023, 1024));
+	assert_false(kvmnuma_orders_may_queue(1024, 1024));
+	assert_false(kvmnuma_orders_may_queue(UINT64_MAX, 1024));
+	assert_false(kvmnuma_orders_may_resume(513, 1024));
+	assert_true(kvmnuma_orders_may_resume(512, 1024));
+	assert_true(kvmnuma_orders_may_queue(0, 0));
+	assert_false(kvmnuma_orders_may_queue(1, 0));
+	assert_true(kvmnuma_orders_may_resume(0, 1));
+	assert_false(kvmnuma_orders_may_resume(1, 1));
+}
+
+/*
+ * A requester that checks before each order never holds more than the
+ * cap, whatever the interleaving of orders and answers.
+ */
+static void orders_never_exceed_the_cap(void **state)
+{
+	u64 out = 0, cap = 16, max = 0;
+	unsigned int seed = 1, i;
+
+	for (i = 0; i < 100000; i++) {
+		seed = seed * 1103515245 + 12345;
+		if ((seed >> 16) % 3 && kvmnuma_orders_may_queue(out, cap))
+			out++;
+		else if (out)
+			out--;
+		if (out > max)
+			max = out;
+	}
+	assert_int_equal(max, cap);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -159,6 +195,8 @@ int main(void)
 		cmocka_unit_test(room),
 		cmocka_unit_test(pressure_is_below_low_watermark),
 		cmocka_unit_test(pressure_backoff_is_bounded),
+		cmocka_unit_test(orders_cap_and_hysteresis),
+		cmocka_unit_test(orders_never_exceed_the_cap),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
