@@ -473,8 +473,12 @@ static int wait_placement(const char *id)
 		}
 		pct = total ? 100.0 * done / total : 0;
 		eta = done && total > done ? (t - t0) * (total - done) / done : 0;
-		snprintf(line, sizeof(line), "placement %s: %llu/%llu pages (%.1f%%), %llu moves pending, ETA %s%.0f s",
-			 state, done, total, pct, pending, done ? "" : "? ", eta);
+		/* Why the walk waits, if it does (memory-pressure, orders-cap). */
+		if (vm_read(id, "placement/paused", buf, sizeof(buf)) || !strcmp(buf, "no"))
+			buf[0] = '\0';
+		snprintf(line, sizeof(line), "placement %s: %llu/%llu pages (%.1f%%), %llu moves pending, ETA %s%.0f s%s%s",
+			 state, done, total, pct, pending, done ? "" : "? ", eta,
+			 *buf ? ", paused: " : "", buf);
 		if (strcmp(line, last)) {
 			fprintf(stderr, tty ? "\r\033[K%s" : "%s\n", line);
 			snprintf(last, sizeof(last), "%s", line);

@@ -89,13 +89,15 @@ static void show_stats(const char *id, struct json_object *doc)
 /* placement/ comes with migration support; older modules lack it. */
 static void show_placement(const char *id, struct json_object *doc)
 {
-	char state[32], gran[32], buf[8][32], path[64], reason[32];
+	char state[32], gran[32], buf[8][32], path[64], reason[32], paused[32];
 	size_t n = sizeof(placement_files) / sizeof(placement_files[0]);
 
 	if (vm_read(id, "placement/state", state, sizeof(state)))
 		return;
 	vm_field(id, "placement/granularity", gran, sizeof(gran));
 	vm_field(id, "placement/unplaceable_reason", reason, sizeof(reason));
+	/* "no", or why the walk waits; "?" from modules without it. */
+	vm_field(id, "placement/paused", paused, sizeof(paused));
 	for (size_t i = 0; i < n; i++) {
 		snprintf(path, sizeof(path), "placement/%s", placement_files[i]);
 		vm_field(id, path, buf[i], sizeof(buf[i]));
@@ -106,12 +108,16 @@ static void show_placement(const char *id, struct json_object *doc)
 		json_object_object_add(pl, "state", json_object_new_string(state));
 		json_object_object_add(pl, "granularity", json_object_new_string(gran));
 		json_object_object_add(pl, "unplaceable_reason", json_object_new_string(reason));
+		json_object_object_add(pl, "paused", json_object_new_string(paused));
 		for (size_t i = 0; i < n; i++)
 			json_object_object_add(pl, placement_files[i], json_sysfs_number(buf[i]));
 		json_object_object_add(doc, "placement", pl);
 		return;
 	}
-	printf("placement: %s, granularity %s\n", state, gran);
+	if (strcmp(paused, "no") && strcmp(paused, "?"))
+		printf("placement: %s (paused: %s), granularity %s\n", state, paused, gran);
+	else
+		printf("placement: %s, granularity %s\n", state, gran);
 	printf("  placed %s of %s pages; to move %s, pending %s, moved %s, failed %s\n",
 	       buf[1], buf[0], buf[2], buf[3], buf[4], buf[5]);
 	printf("  misplaced %s (failed + unplaceable + pending); unplaceable %s, reason %s\n",

@@ -299,6 +299,12 @@ expect "set --wait, degraded: exit 6" 6 "$ctl" set "$vm" round-4k --wait
 has "set --wait: progress from the partition" "^placement running: 500/1000 pages \(50\.0%\)"
 has "set --wait: degraded end line" "^placement degraded: 830 pages in place, 30 moved, 10 failed, 160 unplaceable"
 has "set --wait: degraded reason" "placement degraded: 170 pages off their layout node \(10 failed to move, 160 unplaceable, reason no-room\)"
+# Paused (memory pressure, orders cap): said on the progress line.
+echo memory-pressure >"$p/paused"; echo 1000 >"$p/pages_unwalked"; place running 1000 0 0 0 0
+(sleep 1.5; echo no >"$p/paused"; echo 0 >"$p/pages_unwalked"; place done 1000 1000 0 0 0) &
+expect "set --wait, paused then done" 0 "$ctl" set "$vm" round-4k --wait
+has "set --wait: says why placement waits" "^placement running: 0/1000 pages \(0\.0%\), 0 moves pending, ETA \? 0 s, paused: memory-pressure$"
+rm -f "$p/paused"
 place degraded 1000 990 0 10 0; echo 0 >"$p/pages_unplaceable"
 expect "set --wait on an already degraded placement: exit 6" 6 "$ctl" set "$vm" round-4k --wait
 has "set --wait: degraded by failed moves alone" "reason none"
