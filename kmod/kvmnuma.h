@@ -94,6 +94,7 @@ struct kvmnuma_vm {
 	struct kvmnuma_vm_stats stats;
 	struct kvmnuma_ft *ft;		/* first-touch state, see firsttouch.c */
 	int ft_block;			/* enum kvmnuma_discard_block, READ_ONCE */
+	int ft_nomem;			/* re-fault bitmap not allocated, READ_ONCE */
 };
 
 static inline bool kvmnuma_vm_has(struct kvmnuma_vm *vm, unsigned int mech)
