@@ -12,6 +12,7 @@
 #define pr_fmt(fmt) "kvmnuma: " fmt
 
 #include <linux/kvm_host.h>
+#include <linux/memcontrol.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/random.h>
@@ -67,6 +68,9 @@ struct kvmnuma_carrefour {
 	u64 matrix[CF_NODES][CF_NODES];	/* [accessing node][home node] */
 	u64 samples, samples_dropped, samples_unknown_home;
 	u64 orders_migrate, orders_interleave, moves_ok, moves_failed;
+	u64 moves_no_room;	/* not ordered, or refused: node without room */
+	u64 rounds_skipped_orders;	/* no decision: the VM's orders at the cap */
+	u64 moves_capped;	/* decisions not ordered: the cap reached */
 };
 
 /* A move order of Carrefour's: its answer goes back to the engine. */
@@ -154,12 +158,15 @@ static void carrefour_move_done(struct kvmnuma_move *m, u64 moved,
 		kvmnuma_cf_engine_moved(cf->engine, cm->gfn, m->rec.node, ok);
 		if (ok)
 			cf->moves_ok++;
+		else if (m->error == -ENOMEM)
+			cf->moves_no_room++;
 		else
 			cf->moves_failed++;
 		mutex_unlock(&cf->lock);
 	}
 	mutex_unlock(&vm->cf_lock);
 out:
+	atomic_dec(&vm->orders);
 	kvmnuma_vm_put(vm);
 	kfree(cm);
 }
@@ -168,7 +175,7 @@ static int queue_move(struct kvmnuma_carrefour *cf, unsigned long hva,
 		      u64 gfn, int node)
 {
 	struct kvmnuma_vm *vm = cf->vm;
-	struct carrefour_move *cm = kzalloc(sizeof(*cm), GFP_KERNEL);
+	struct carrefour_move *cm = kzalloc(sizeof(*cm), GFP_KERNEL_ACCOUNT);
 
 	if (!cm)
 		return -ENOMEM;
@@ -183,6 +190,7 @@ static int queue_move(struct kvmnuma_carrefour *cf, unsigned long hva,
 	cm->move.owner = cf->owner;
 	cm->move.who = cm->who;
 	cm->move.done = carrefour_move_done;
+	atomic_inc(&vm->orders);
 	kvmnuma_moves_queue(&cm->move);
 	return 0;
 }
@@ -197,7 +205,9 @@ static int queue_move(struct kvmnuma_carrefour *cf, unsigned long hva,
 static void queue_decisions(struct kvmnuma_carrefour *cf,
 			    const struct cf_period_ctx *ctx, int n)
 {
+	u64 ordered[CF_NODES] = { };	/* pages ordered per node this period */
 	struct kvmnuma_vm *vm = cf->vm;
+	unsigned int cap = kvmnuma_moves_cap();
 	nodemask_t nodes;
 	int i;
 
@@ -212,9 +222,30 @@ static void queue_decisions(struct kvmnuma_carrefour *cf,
 			cf->orders_migrate++;
 		else
 			cf->orders_interleave++;
-		if (!hva || d->to >= MAX_NUMNODES || !node_isset(d->to, nodes) ||
-		    queue_move(cf, hva, d->gfn, d->to))
+		if (!hva || d->to >= MAX_NUMNODES || !node_isset(d->to, nodes)) {
 			kvmnuma_cf_engine_moved(cf->engine, d->gfn, d->to, false);
+			continue;
+		}
+		/* The VM's orders at the cap: the engine hears it failed. */
+		if (!kvmnuma_orders_may_queue(atomic_read(&vm->orders), cap)) {
+			cf->moves_capped++;
+			kvmnuma_cf_engine_moved(cf->engine, d->gfn, d->to, false);
+			continue;
+		}
+		/*
+		 * Room first: a move to a node without room would only
+		 * fail, with an allocation-failure warning in the host log.
+		 */
+		if (d->to < CF_NODES &&
+		    !kvmnuma_moves_node_room(d->to, ordered[d->to])) {
+			cf->moves_no_room++;
+			kvmnuma_cf_engine_moved(cf->engine, d->gfn, d->to, false);
+			continue;
+		}
+		if (queue_move(cf, hva, d->gfn, d->to))
+			kvmnuma_cf_engine_moved(cf->engine, d->gfn, d->to, false);
+		else if (d->to < CF_NODES)
+			ordered[d->to]++;
 	}
 }
 
@@ -227,6 +258,8 @@ static void period_fn(struct work_struct *work)
 	struct kvm *kvm = cf->vm->kvm;
 	struct kvmnuma_cf_round round = { };
 	struct cf_period_ctx ctx = { };
+	struct mem_cgroup *memcg, *old_memcg;
+	bool at_cap;
 	int n = 0;
 	u32 nr;
 
@@ -240,10 +273,19 @@ static void period_fn(struct work_struct *work)
 
 	nr = kvmnuma_sampling_drain(cf->sampling, cf->drained);
 
+	/*
+	 * Backpressure: with the VM's orders at the cap (kvmnumad slow or
+	 * away), this round decides nothing; its samples are dropped.
+	 */
+	at_cap = !kvmnuma_orders_may_queue(atomic_read(&cf->vm->orders),
+					   kvmnuma_moves_cap());
 	mutex_lock(&cf->lock);
 	mmap_read_lock(ctx.mm);
 	account_samples(cf, &ctx, nr);
-	if (cf->deciding) {
+	if (cf->deciding && at_cap) {
+		cf->rounds_skipped_orders++;
+		cf->samples_dropped += nr;
+	} else if (cf->deciding) {
 		cf->samples_dropped +=
 			nr - kvmnuma_cf_engine_add_samples(cf->engine,
 							   cf->drained, nr);
@@ -257,8 +299,14 @@ static void period_fn(struct work_struct *work)
 					     MAX_DECISIONS, &cf->last);
 	}
 	mmap_read_unlock(ctx.mm);
-	if (n > 0)
+	if (n > 0) {
+		/* Orders (GFP_KERNEL_ACCOUNT) are charged to QEMU's memcg. */
+		memcg = get_mem_cgroup_from_mm(ctx.mm);
+		old_memcg = set_active_memcg(memcg);
 		queue_decisions(cf, &ctx, n);
+		set_active_memcg(old_memcg);
+		mem_cgroup_put(memcg);
+	}
 	mutex_unlock(&cf->lock);
 
 	if (sampler->arm)
@@ -412,12 +460,17 @@ int kvmnuma_carrefour_status(struct kvmnuma_vm *vm,
 		st->deciding = cf->deciding;
 		st->samples = cf->samples;
 		st->samples_lost = READ_ONCE(cf->sampling->ring_overflows);
+		st->sampler_pressure_skips =
+			READ_ONCE(cf->sampling->pressure_skips);
 		st->samples_dropped = cf->samples_dropped;
 		st->samples_unknown_home = cf->samples_unknown_home;
 		st->orders_migrate = cf->orders_migrate;
 		st->orders_interleave = cf->orders_interleave;
 		st->moves_ok = cf->moves_ok;
 		st->moves_failed = cf->moves_failed;
+		st->moves_no_room = cf->moves_no_room;
+		st->rounds_skipped_orders = cf->rounds_skipped_orders;
+		st->moves_capped = cf->moves_capped;
 		st->last = cf->last;
 		memcpy(st->matrix, cf->matrix, sizeof(st->matrix));
 		mutex_unlock(&cf->lock);

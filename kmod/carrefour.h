@@ -17,6 +17,10 @@ struct kvmnuma_carrefour_status {
 	bool deciding;
 	u64 samples, samples_lost, samples_dropped, samples_unknown_home;
 	u64 orders_migrate, orders_interleave, moves_ok, moves_failed;
+	u64 moves_no_room;	/* target node without room: not moved */
+	u64 sampler_pressure_skips;	/* pages the sampler left: pressure */
+	u64 rounds_skipped_orders;	/* rounds skipped: orders at the cap */
+	u64 moves_capped;	/* decisions not ordered: orders at the cap */
 	struct kvmnuma_cf_stats last;	/* the last decision round */
 	/* Samples [accessing node][home node] since the last clear. */
 	u64 matrix[KVMNUMA_CARREFOUR_NODES][KVMNUMA_CARREFOUR_NODES];

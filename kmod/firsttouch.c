@@ -17,18 +17,21 @@
 #include <linux/topology.h>
 
 #include "../common/batch.h"
+#include "../common/gfnmap.h"
 #include "backing.h"
 #include "discard.h"
 #include "firsttouch.h"
 #include "kvmnuma.h"
 #include "ram.h"
 
-/* Guest RAM beyond this many frames (64 TiB) is not tracked for re-faults. */
-#define MAX_TRACKED_GFNS BIT_ULL(34)
-
-/* Per-VM state, created by the first batch served. */
+/*
+ * Per-VM state, created by the first batch served.  The bitmap has one
+ * bit per page of the RAM slots of that moment (map): its size follows
+ * the RAM, not the highest gfn.  Frames of slots added later are not
+ * tracked for re-faults (they are still discarded).
+ */
 struct kvmnuma_ft {
-	u64 nr_gfns;
+	struct kvmnuma_gfnmap *map;
 	unsigned long *discarded;	/* frames discarded, not yet re-faulted */
 };
 
@@ -39,44 +42,64 @@ struct flush_buffers {
 	struct kvmnuma_batch_scratch scratch;
 };
 
+/* Records whether the bitmap could be allocated; loud when it could not. */
+static void set_nomem(struct kvmnuma_vm *vm, bool nomem, u64 pages)
+{
+	if (xchg(&vm->ft_nomem, nomem) == nomem)
+		return;
+	if (nomem)
+		pr_err("VM %s: first-touch disabled: no memory for the re-fault bitmap of %llu RAM pages (%llu KiB); retried at each batch\n",
+		       vm->id, pages, DIV_ROUND_UP(pages, 8 * 1024));
+	else
+		pr_info("VM %s: first-touch re-fault bitmap allocated\n", vm->id);
+}
+
+static void ft_free(struct kvmnuma_ft *ft)
+{
+	if (!ft)
+		return;
+	kvfree(ft->discarded);
+	kvfree(ft->map);
+	kfree(ft);
+}
+
 /* Caller holds kvm->srcu. */
 static struct kvmnuma_ft *ft_state(struct kvmnuma_vm *vm, struct kvm *kvm)
 {
 	struct kvmnuma_ft *ft = READ_ONCE(vm->ft);
 	struct kvmnuma_ram ram;
-	u64 nr_gfns;
+	u64 pages;
 
 	if (ft)
 		return ft;
-	/* Only writable RAM is ever discarded: the bitmap ends with it. */
-	if (kvmnuma_ram_snapshot(kvm, &ram))
+	/* Only writable RAM is ever discarded: the bitmap covers it. */
+	if (kvmnuma_ram_snapshot(kvm, &ram)) {
+		set_nomem(vm, true, 0);
 		return NULL;
-	nr_gfns = min(kvmnuma_ram_end_gfn(&ram), MAX_TRACKED_GFNS);
-	kvmnuma_ram_release(&ram);
+	}
+	pages = ram.total_pages;
 	ft = kzalloc(sizeof(*ft), GFP_KERNEL_ACCOUNT);
-	if (!ft)
-		return NULL;
-	ft->nr_gfns = nr_gfns;
-	ft->discarded = kvcalloc(BITS_TO_LONGS(nr_gfns), sizeof(long),
-				 GFP_KERNEL_ACCOUNT);
-	if (!ft->discarded) {
-		kfree(ft);
+	if (ft)
+		ft->map = kvmnuma_ram_gfnmap(&ram);
+	kvmnuma_ram_release(&ram);
+	if (ft && ft->map)
+		ft->discarded = kvcalloc(BITS_TO_LONGS(ft->map->nr_bits) ?: 1,
+					 sizeof(long), GFP_KERNEL_ACCOUNT);
+	if (!ft || !ft->discarded) {
+		ft_free(ft);
+		set_nomem(vm, true, pages);
 		return NULL;
 	}
+	set_nomem(vm, false, pages);
 	/* Another vCPU may have won the race; publish only one. */
-	if (cmpxchg_release(&vm->ft, NULL, ft)) {
-		kvfree(ft->discarded);
-		kfree(ft);
-	}
+	if (cmpxchg_release(&vm->ft, NULL, ft))
+		ft_free(ft);
 	return READ_ONCE(vm->ft);
 }
 
 void kvmnuma_ft_release(struct kvmnuma_vm *vm)
 {
-	if (!vm->ft)
-		return;
-	kvfree(vm->ft->discarded);
-	kfree(vm->ft);
+	ft_free(vm->ft);
 	vm->ft = NULL;
 }
 
@@ -97,7 +120,7 @@ static void discard_gfn_range(struct kvm *kvm, struct kvmnuma_ft *ft,
 	while (npages) {
 		struct kvm_memory_slot *slot = gfn_to_memslot(kvm, gfn);
 		u64 n = min(npages, slot->base_gfn + slot->npages - gfn);
-		u64 before = res->discarded;
+		u64 before = res->discarded, bit;
 
 		kvmnuma_discard_hva_range(kvm->mm, gfn_to_hva_memslot(slot, gfn),
 					  n << PAGE_SHIFT, res);
@@ -106,11 +129,12 @@ static void discard_gfn_range(struct kvm *kvm, struct kvmnuma_ft *ft,
 		 * vCPUs set and the fault probe clears bits of the same words:
 		 * atomic bit operations only (bitmap_set() is not atomic).
 		 */
-		if (res->discarded - before == n && gfn + n <= ft->nr_gfns) {
-			u64 g;
+		if (res->discarded - before == n &&
+		    kvmnuma_gfnmap_run(ft->map, gfn, n, &bit)) {
+			u64 b;
 
-			for (g = gfn; g < gfn + n; g++)
-				set_bit(g, ft->discarded);
+			for (b = bit; b < bit + n; b++)
+				set_bit(b, ft->discarded);
 		}
 		gfn += n;
 		npages -= n;
@@ -151,6 +175,8 @@ int kvmnuma_ft_state(struct kvmnuma_vm *vm, char *buf, size_t size)
 	if (block)
 		return scnprintf(buf, size, "disabled: %s\n",
 				 kvmnuma_backing_block_reason(block));
+	if (READ_ONCE(vm->ft_nomem))
+		return scnprintf(buf, size, "disabled: no memory for the re-fault bitmap\n");
 	return scnprintf(buf, size, "on\n");
 }
 
@@ -278,10 +304,12 @@ void kvmnuma_ft_tdp_fault(struct kvmnuma_vm *vm, u64 gfn)
 {
 	/* Pairs with the cmpxchg_release() that published it. */
 	struct kvmnuma_ft *ft = smp_load_acquire(&vm->ft);
+	u64 bit;
 
-	if (!ft || gfn >= ft->nr_gfns || !test_bit(gfn, ft->discarded))
+	if (!ft || !kvmnuma_gfnmap_bit(ft->map, gfn, &bit) ||
+	    !test_bit(bit, ft->discarded))
 		return;
-	if (test_and_clear_bit(gfn, ft->discarded)) {
+	if (test_and_clear_bit(bit, ft->discarded)) {
 		atomic64_inc(&vm->stats.refaults);
 		atomic64_inc(&vm->stats.refaults_node[numa_node_id()]);
 	}

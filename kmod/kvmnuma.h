@@ -15,10 +15,13 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/nodemask.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 #include <linux/workqueue.h>
 
 #include "../common/policy.h"
+#include "../common/tally.h"
 
 struct kvm;
 struct kvmnuma_ft;
@@ -46,9 +49,17 @@ enum kvmnuma_placement_phase {
 	KVMNUMA_PLACEMENT_DONE,		/* walked; moves may be pending */
 };
 
+/* Why a running walk waits (placement/paused). */
+enum kvmnuma_placement_pause {
+	KVMNUMA_PLACEMENT_NOT_PAUSED,
+	KVMNUMA_PLACEMENT_PAUSED_PRESSURE,	/* node below its low watermark */
+	KVMNUMA_PLACEMENT_PAUSED_ORDERS,	/* the VM's orders at the cap */
+};
+
 /*
- * round-4k / round-1g placement progress, see placement.c.  The move
- * counters count placement's own orders only.
+ * round-4k / round-1g placement progress, see placement.c.  The tally
+ * (common/tally.h) counts placement's own pages and orders only; @lock
+ * keeps its sums whole for readers.
  */
 struct kvmnuma_placement {
 	struct work_struct work;
@@ -56,13 +67,13 @@ struct kvmnuma_placement {
 	u64 owner;			/* of its move orders, moves.c cookie */
 	int phase;			/* enum kvmnuma_placement_phase */
 	unsigned int largest_page_shift;	/* of the pages backing RAM */
-	atomic64_t pages_total;
-	atomic64_t pages_placed;	/* found or faulted in on their node */
-	atomic64_t pages_to_move;	/* found on another node */
-	atomic64_t moves_pending;	/* queued for kvmnumad, not answered */
-	atomic64_t pages_moved;
-	atomic64_t pages_move_failed;
-	atomic64_t pages_unplaceable;	/* could not be faulted in */
+	int paused;			/* enum kvmnuma_placement_pause */
+	atomic64_t pressure_waits;	/* back-off steps under pressure */
+	atomic64_t orders_pauses;	/* times the walk stopped at the cap */
+	wait_queue_head_t orders_wq;	/* woken when its orders are answered */
+	spinlock_t lock;		/* protects tally and tally_gen */
+	int tally_gen;			/* generation the tally counts */
+	struct kvmnuma_tally tally;
 };
 
 struct kvmnuma_vm {
@@ -75,12 +86,15 @@ struct kvmnuma_vm {
 	struct mutex policy_lock;	/* serialises policy and nodes changes */
 	nodemask_t nodes;		/* host nodes the policy may use */
 	struct kvmnuma_placement place;
+	/* Move orders of this VM's (placement + Carrefour) not yet answered. */
+	atomic_t orders;
 	struct mutex cf_lock;		/* creation and removal of cf */
 	struct kvmnuma_carrefour *cf;	/* Carrefour state, see carrefour.c */
 	bool cf_sampling;		/* sample even without carrefour */
 	struct kvmnuma_vm_stats stats;
 	struct kvmnuma_ft *ft;		/* first-touch state, see firsttouch.c */
 	int ft_block;			/* enum kvmnuma_discard_block, READ_ONCE */
+	int ft_nomem;			/* re-fault bitmap not allocated, READ_ONCE */
 };
 
 static inline bool kvmnuma_vm_has(struct kvmnuma_vm *vm, unsigned int mech)

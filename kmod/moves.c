@@ -12,11 +12,20 @@
 #define pr_fmt(fmt) "kvmnuma: " fmt
 
 #include <linux/atomic.h>
+#include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/mutex.h>
+#include <linux/nodemask.h>
 #include <linux/sched.h>
 #include <linux/wait.h>
 
+#include "../common/tally.h"
 #include "moves.h"
+
+static unsigned int max_orders_per_vm = 1024;
+module_param(max_orders_per_vm, uint, 0644);
+MODULE_PARM_DESC(max_orders_per_vm,
+		 "Move orders a VM may have queued or in flight for kvmnumad (default 1024, min 1)");
 
 static LIST_HEAD(pending);		/* not yet read by kvmnumad */
 static LIST_HEAD(in_flight);		/* read, no result yet */
@@ -29,6 +38,59 @@ static atomic64_t last_owner = ATOMIC64_INIT(0);
 bool kvmnuma_moves_daemon_connected(void)
 {
 	return atomic_read(&opened);
+}
+
+/*
+ * Sums the free pages and the low and high watermarks of @nid's zones
+ * that can hold guest pages.  False if @nid has no memory.
+ */
+static bool node_free_wmarks(int nid, u64 *free, u64 *low, u64 *high)
+{
+	pg_data_t *pgdat;
+	int z;
+
+	*free = *low = *high = 0;
+	if (nid < 0 || nid >= MAX_NUMNODES || !node_state(nid, N_MEMORY))
+		return false;
+	pgdat = NODE_DATA(nid);
+	for (z = 0; z < MAX_NR_ZONES; z++) {
+		struct zone *zone = &pgdat->node_zones[z];
+
+#ifdef CONFIG_ZONE_DMA
+		/* Kept for ISA DMA (lowmem_reserve): not for guest pages. */
+		if (z == ZONE_DMA)
+			continue;
+#endif
+		if (!managed_zone(zone))
+			continue;
+		*free += zone_page_state(zone, NR_FREE_PAGES);
+		*low += low_wmark_pages(zone);
+		*high += high_wmark_pages(zone);
+	}
+	return true;
+}
+
+unsigned int kvmnuma_moves_cap(void)
+{
+	return max(READ_ONCE(max_orders_per_vm), 1U);
+}
+
+u64 kvmnuma_moves_node_room(int nid, u64 committed)
+{
+	u64 free, low, high;
+
+	if (!node_free_wmarks(nid, &free, &low, &high))
+		return 0;
+	return kvmnuma_room_pages(free, high, committed);
+}
+
+bool kvmnuma_moves_node_pressure(int nid)
+{
+	u64 free, low, high;
+
+	if (!node_free_wmarks(nid, &free, &low, &high))
+		return false;
+	return kvmnuma_node_pressure(free, low);
 }
 
 void kvmnuma_moves_queue(struct kvmnuma_move *m)
@@ -47,6 +109,7 @@ static void cancel_list(struct list_head *dropped)
 
 	list_for_each_entry_safe(m, tmp, dropped, list) {
 		list_del(&m->list);
+		m->error = 0;
 		m->done(m, 0, true);
 	}
 }
@@ -133,9 +196,11 @@ int kvmnuma_moves_complete(const struct kvmnuma_move_result *res)
 	if (!found)
 		return -EINVAL;
 	moved = min(res->moved, m->rec.npages);
-	if (res->error && res->error != -ESRCH)
+	/* -ENOMEM: no room on the node, accounted by the requester. */
+	if (res->error && res->error != -ESRCH && res->error != -ENOMEM)
 		pr_info_ratelimited("%s: kvmnumad could not move pages: %d\n",
 				    m->who, res->error);
+	m->error = res->error;
 	m->done(m, moved, false);
 	return 0;
 }

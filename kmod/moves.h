@@ -21,6 +21,10 @@
  * @owner: what kvmnuma_moves_cancel() matches, a cookie from
  *	kvmnuma_moves_new_owner(); 0: never cancelled
  * @who: names the requester in the log ("VM <id>"); must live until done
+ * @error: set before done(): kvmnumad's error for the order, 0 if none or
+ *	cancelled; -ENOMEM means the target node had no room (kvmnumad
+ *	checks before it calls move_pages(2)), so the pages not moved are
+ *	unplaceable rather than failed
  * @done: called exactly once, in process context without any moves.c
  *	lock held: with the pages kvmnumad moved (<= rec.npages), or with
  *	@cancelled set (and 0 pages) when the order is cancelled or the
@@ -31,6 +35,7 @@ struct kvmnuma_move {
 	struct kvmnuma_move_order rec;
 	u64 owner;
 	const char *who;
+	int error;
 	void (*done)(struct kvmnuma_move *m, u64 moved, bool cancelled);
 };
 
@@ -44,6 +49,28 @@ u64 kvmnuma_moves_new_owner(void);
 /* Cancels the orders of @owner not yet read by kvmnumad; may sleep. */
 void kvmnuma_moves_cancel(u64 owner);
 bool kvmnuma_moves_daemon_connected(void);
+/*
+ * The per-VM cap on outstanding orders (max_orders_per_vm, >= 1): each
+ * requester counts a VM's orders in vm->orders and stops queueing at the
+ * cap (see kvmnuma_orders_may_queue()), so kernel memory for orders is
+ * bounded per VM while kvmnumad is slow or away.
+ */
+unsigned int kvmnuma_moves_cap(void);
+/*
+ * Pages host node @nid can take now without falling below its high
+ * watermark (where kswapd starts reclaiming and allocations fall back to
+ * other nodes), less @committed pages already promised to it; 0 if none
+ * or if @nid has no memory.  Reclaimable page cache is not counted: a
+ * move or fault must not need reclaim.  Lockless, a racy snapshot.
+ */
+u64 kvmnuma_moves_node_room(int nid, u64 committed);
+/*
+ * True while host node @nid has fewer free pages than its low watermark
+ * (kswapd is reclaiming there, and a fault meant for @nid falls back to
+ * another node): memory pressure, when placement and the software
+ * sampler back off.  False for a node without memory.  Lockless, racy.
+ */
+bool kvmnuma_moves_node_pressure(int nid);
 
 /* For the /dev/kvmnuma device (dev.c). */
 /* A daemon connects: 0, or -EBUSY if one already is. */

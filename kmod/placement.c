@@ -9,16 +9,47 @@
  * faulted in there, on N; pages already present elsewhere are queued for
  * kvmnumad, which moves them with move_pages(2) (see moves.c).
  *
+ * Room before moves: before each batch the walker asks how many pages
+ * the node can still take above its high watermark (less the moves it
+ * has already ordered there).  A batch that does not fit is not faulted
+ * in (the fault would silently fall back to another node) and no move is
+ * ordered for it (move_pages(2) to a full node only fails, with an
+ * allocation-failure warning); its pages are only looked at, and those
+ * not already on the node are counted unplaceable for "no-room".  The
+ * walk therefore always ends, in "done" or "degraded"; writing the policy
+ * again retries.
+ *
+ * Memory pressure: a node below its low watermark is being reclaimed, and
+ * a fault meant for it falls back to another node.  Before each batch the
+ * walker of such a node waits (placement/paused says why) in steps of
+ * PRESSURE_STEP_MS, for at most place_pressure_wait_ms per walk, then
+ * goes on: a transient pressure only delays the walk, a lasting one ends
+ * in the room check above.
+ *
+ * Bounded orders: a VM has at most kvmnuma_moves_cap() move orders
+ * outstanding (placement's and Carrefour's).  At the cap the walk pauses
+ * between batches (placement/paused = orders-cap; the state reads
+ * waiting-for-kvmnumad while no kvmnumad is connected) until kvmnumad has
+ * answered half of them; a batch adds at most GUP_BATCH orders, so a VM
+ * never holds more than cap + GUP_BATCH of placement's.  Orders are
+ * charged to QEMU's memory cgroup.
+ *
  * Every policy or node change bumps a generation number; a walk that sees
  * it change stops, and the newly queued walk starts from the current
- * policy.  Queued moves of the old layout are cancelled first.  Only
- * placement's own orders are counted in vm->place.
+ * policy.  Queued moves of the old layout are cancelled first, and the
+ * answers to orders of an older walk are not counted.  Only placement's
+ * own pages and orders are counted, in vm->place.tally (common/tally.h),
+ * whose sums always hold.
  */
 #define pr_fmt(fmt) "kvmnuma: " fmt
 
+#include <linux/delay.h>
 #include <linux/kvm_host.h>
+#include <linux/memcontrol.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/sched/mm.h>
+#include <linux/wait.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
@@ -32,12 +63,21 @@
 /* Contiguous frames faulted per get_user_pages_remote() call. */
 #define GUP_BATCH 64
 
+/* One back-off step under memory pressure. */
+#define PRESSURE_STEP_MS 100
+
+static unsigned int place_pressure_wait_ms = 30000;
+module_param(place_pressure_wait_ms, uint, 0644);
+MODULE_PARM_DESC(place_pressure_wait_ms,
+		 "Placement: ms a walk may wait, in all, for nodes below their low watermark (default 30000; 0: no wait)");
+
 static struct workqueue_struct *placement_wq;
 
 /* One node's share of the walk. */
 struct node_walk {
 	struct kvmnuma_vm *vm;
 	struct mm_struct *mm;
+	struct mem_cgroup *memcg;	/* QEMU's: charged for the orders */
 	struct kvmnuma_ram ram;
 	int policy;
 	int generation;
@@ -47,6 +87,12 @@ struct node_walk {
 	/* The run of wrongly placed pages being gathered into one order. */
 	unsigned long move_hva;
 	u64 move_npages;
+	/* Pages ordered to w->node by this walk: they will take its room. */
+	u64 committed;
+	/* Time this walk has waited for memory pressure to go, all nodes. */
+	u64 pressure_waited_ms;
+	/* What the current batch found, added to the tally in one go. */
+	struct kvmnuma_tally_visit visit;
 	struct page *pages[GUP_BATCH];
 };
 
@@ -54,6 +100,7 @@ struct node_walk {
 struct placement_move {
 	struct kvmnuma_move move;
 	struct kvmnuma_vm *vm;		/* referenced */
+	int generation;			/* of the walk that ordered it */
 	char who[40];
 };
 
@@ -68,13 +115,28 @@ static void placement_move_done(struct kvmnuma_move *m, u64 moved,
 	struct placement_move *pm = container_of(m, struct placement_move, move);
 	struct kvmnuma_placement *place = &pm->vm->place;
 
-	atomic64_sub(m->rec.npages, &place->moves_pending);
-	if (!cancelled) {
-		atomic64_add(moved, &place->pages_moved);
-		atomic64_add(m->rec.npages - moved, &place->pages_move_failed);
-	}
+	spin_lock(&place->lock);
+	/* An answer for an older walk: its counters are gone. */
+	if (place->tally_gen == pm->generation)
+		kvmnuma_tally_answer(&place->tally, m->rec.npages, moved,
+				     m->error == -ENOMEM, cancelled);
+	spin_unlock(&place->lock);
+	atomic_dec(&pm->vm->orders);
+	wake_up(&place->orders_wq);
 	kvmnuma_vm_put(pm->vm);
 	kfree(pm);
+}
+
+/* Adds what the walk found since the last call to the VM's tally. */
+static void flush_visit(struct node_walk *w)
+{
+	struct kvmnuma_placement *place = &w->vm->place;
+
+	spin_lock(&place->lock);
+	if (place->tally_gen == w->generation)
+		kvmnuma_tally_visit(&place->tally, &w->visit);
+	spin_unlock(&place->lock);
+	memset(&w->visit, 0, sizeof(w->visit));
 }
 
 static void flush_move_run(struct node_walk *w)
@@ -84,14 +146,16 @@ static void flush_move_run(struct node_walk *w)
 
 	if (!w->move_npages)
 		return;
-	pm = kzalloc(sizeof(*pm), GFP_KERNEL);
+	pm = kzalloc(sizeof(*pm), GFP_KERNEL_ACCOUNT);
 	if (!pm) {
-		atomic64_add(w->move_npages, &vm->place.pages_move_failed);
+		/* Cannot even order the move: the pages stay where they are. */
+		w->visit.unplaceable_by[KVMNUMA_UNPLACEABLE_FAULT] += w->move_npages;
 		w->move_npages = 0;
 		return;
 	}
 	kvmnuma_vm_get(vm);
 	pm->vm = vm;
+	pm->generation = w->generation;
 	snprintf(pm->who, sizeof(pm->who), "VM %s", vm->id);
 	pm->move.rec.pid = vm->pid;
 	pm->move.rec.node = w->node;
@@ -100,14 +164,17 @@ static void flush_move_run(struct node_walk *w)
 	pm->move.owner = vm->place.owner;
 	pm->move.who = pm->who;
 	pm->move.done = placement_move_done;
-	atomic64_add(w->move_npages, &vm->place.moves_pending);
+	/* Pending before queued: the answer may come at once. */
+	w->visit.ordered += w->move_npages;
+	w->committed += w->move_npages;
+	flush_visit(w);
+	atomic_inc(&vm->orders);
 	kvmnuma_moves_queue(&pm->move);
 	w->move_npages = 0;
 }
 
 static void note_misplaced(struct node_walk *w, unsigned long hva)
 {
-	atomic64_inc(&w->vm->place.pages_to_move);
 	if (w->move_npages &&
 	    w->move_hva + (w->move_npages << PAGE_SHIFT) == hva) {
 		w->move_npages++;
@@ -126,6 +193,81 @@ static void note_page_size(struct kvmnuma_placement *place, struct page *page)
 		WRITE_ONCE(place->largest_page_shift, shift);
 }
 
+/*
+ * The node has no room for @n frames from @hva: only looks (no fault, no
+ * move).  Frames already on w->node are placed, the others unplaceable.
+ * Caller holds mmap_lock.
+ */
+static void look_at_frames(struct node_walk *w, unsigned long hva, long n)
+{
+	long i = 0, got, k;
+
+	while (i < n) {
+		got = kvmnuma_ram_gup_remote(w->mm, hva + (i << PAGE_SHIFT),
+					     n - i, FOLL_NOFAULT, w->pages);
+		if (got <= 0) {
+			/* Absent (or unmapped): it would have to be faulted in. */
+			w->visit.unplaceable_by[KVMNUMA_UNPLACEABLE_NO_ROOM]++;
+			i++;
+			continue;
+		}
+		for (k = 0; k < got; k++) {
+			if (page_to_nid(w->pages[k]) == w->node)
+				w->visit.placed++;
+			else
+				w->visit.unplaceable_by[KVMNUMA_UNPLACEABLE_NO_ROOM]++;
+			put_page(w->pages[k]);
+		}
+		i += got;
+	}
+}
+
+/*
+ * Waits while w->node is under memory pressure, within the walk's budget
+ * (see kvmnuma_pressure_backoff()); a cancelled walk stops waiting at
+ * once.  Sleeps; holds no lock.
+ */
+static void back_off_under_pressure(struct node_walk *w)
+{
+	struct kvmnuma_placement *place = &w->vm->place;
+
+	while (!walk_cancelled(w) &&
+	       kvmnuma_pressure_backoff(kvmnuma_moves_node_pressure(w->node),
+					w->pressure_waited_ms,
+					READ_ONCE(place_pressure_wait_ms)) ==
+	       KVMNUMA_BACKOFF_WAIT) {
+		WRITE_ONCE(place->paused, KVMNUMA_PLACEMENT_PAUSED_PRESSURE);
+		atomic64_inc(&place->pressure_waits);
+		msleep(PRESSURE_STEP_MS);
+		w->pressure_waited_ms += PRESSURE_STEP_MS;
+	}
+	WRITE_ONCE(place->paused, KVMNUMA_PLACEMENT_NOT_PAUSED);
+}
+
+/*
+ * Waits, between batches (no page held), while the VM's orders are at the
+ * cap: until kvmnumad answered half of them, or the walk is cancelled.
+ * The 100 ms timeout also catches answers to Carrefour's orders, which do
+ * not wake this queue.  Sleeps; holds no lock.
+ */
+static void wait_for_order_room(struct node_walk *w)
+{
+	struct kvmnuma_vm *vm = w->vm;
+	struct kvmnuma_placement *place = &vm->place;
+	unsigned int cap = kvmnuma_moves_cap();
+
+	if (kvmnuma_orders_may_queue(atomic_read(&vm->orders), cap))
+		return;
+	WRITE_ONCE(place->paused, KVMNUMA_PLACEMENT_PAUSED_ORDERS);
+	atomic64_inc(&place->orders_pauses);
+	while (!walk_cancelled(w) &&
+	       !kvmnuma_orders_may_resume(atomic_read(&vm->orders), cap))
+		wait_event_timeout(place->orders_wq, walk_cancelled(w) ||
+				   kvmnuma_orders_may_resume(atomic_read(&vm->orders), cap),
+				   HZ / 10);
+	WRITE_ONCE(place->paused, KVMNUMA_PLACEMENT_NOT_PAUSED);
+}
+
 /* Faults in, or checks, @n frames from @hva; all belong to w->node. */
 static void place_frames(struct node_walk *w, unsigned long hva, long n)
 {
@@ -133,32 +275,54 @@ static void place_frames(struct node_walk *w, unsigned long hva, long n)
 	const struct kvmnuma_backing_ops *kind;
 	long got = -EFAULT, i;
 
+	wait_for_order_room(w);
+	back_off_under_pressure(w);
+	if (walk_cancelled(w))
+		return;
+
+	/*
+	 * Room for the whole batch, whether it is faulted in here or moved
+	 * here later: both take free pages of w->node.
+	 */
+	if (kvmnuma_moves_node_room(w->node, w->committed + w->move_npages) < n) {
+		mmap_read_lock(w->mm);
+		look_at_frames(w, hva, n);
+		mmap_read_unlock(w->mm);
+		flush_visit(w);
+		return;
+	}
 	mmap_read_lock(w->mm);
 	if (kvmnuma_backing_vma(w->mm, hva, &kind))
 		got = kind->populate(w->mm, hva, n, w->pages);
 	mmap_read_unlock(w->mm);
 	if (got <= 0) {
-		atomic64_add(n, &place->pages_unplaceable);
+		w->visit.unplaceable_by[KVMNUMA_UNPLACEABLE_FAULT] += n;
+		flush_visit(w);
 		return;
 	}
 	for (i = 0; i < got; i++) {
 		note_page_size(place, w->pages[i]);
 		if (page_to_nid(w->pages[i]) == w->node)
-			atomic64_inc(&place->pages_placed);
+			w->visit.placed++;
 		else
 			note_misplaced(w, hva + (i << PAGE_SHIFT));
 		put_page(w->pages[i]);
 	}
 	if (got < n)
-		atomic64_add(n - got, &place->pages_unplaceable);
+		w->visit.unplaceable_by[KVMNUMA_UNPLACEABLE_FAULT] += n - got;
+	flush_visit(w);
 }
 
 /* Runs on a CPU of w->node (work_on_cpu), so faults allocate there. */
 static long walk_node(void *arg)
 {
 	struct node_walk *w = arg;
+	struct mem_cgroup *old_memcg;
 	unsigned int s;
+	long ret = 0;
 
+	/* Orders (GFP_KERNEL_ACCOUNT) are charged to QEMU, not to a kworker. */
+	old_memcg = set_active_memcg(w->memcg);
 	for (s = 0; s < w->ram.nr_slots; s++) {
 		const struct kvmnuma_ram_slot *slot = &w->ram.slots[s];
 		u64 end = slot->base_gfn + slot->npages;
@@ -173,22 +337,26 @@ static long walk_node(void *arg)
 			gfn = kvmnuma_layout_next(w->policy, gfn + n, end,
 						  w->index, w->nr_nodes);
 			cond_resched();
-			if (walk_cancelled(w))
-				return -ECANCELED;
+			if (walk_cancelled(w)) {
+				ret = -ECANCELED;
+				goto out;
+			}
 		}
 	}
 	flush_move_run(w);
-	return 0;
+out:
+	set_active_memcg(old_memcg);
+	return ret;
 }
 
-static void reset_counters(struct kvmnuma_placement *place, u64 total)
+static void reset_tally(struct node_walk *w, u64 total)
 {
-	atomic64_set(&place->pages_total, total);
-	atomic64_set(&place->pages_placed, 0);
-	atomic64_set(&place->pages_to_move, 0);
-	atomic64_set(&place->pages_moved, 0);
-	atomic64_set(&place->pages_move_failed, 0);
-	atomic64_set(&place->pages_unplaceable, 0);
+	struct kvmnuma_placement *place = &w->vm->place;
+
+	spin_lock(&place->lock);
+	kvmnuma_tally_start(&place->tally, total);
+	place->tally_gen = w->generation;
+	spin_unlock(&place->lock);
 	WRITE_ONCE(place->largest_page_shift, PAGE_SHIFT);
 }
 
@@ -203,6 +371,7 @@ static void walk_all_nodes(struct kvmnuma_vm *vm, struct node_walk *w,
 
 		w->node = node;
 		w->move_npages = 0;
+		w->committed = 0;
 		/* A node without CPUs: fault anywhere, kvmnumad moves. */
 		if (cpu < nr_cpu_ids)
 			work_on_cpu(cpu, walk_node, w);
@@ -240,22 +409,27 @@ static void placement_work_fn(struct work_struct *work)
 
 	if (kvmnuma_ram_snapshot(vm->kvm, &w->ram))
 		goto idle;
-	reset_counters(place, w->ram.total_pages);
+	reset_tally(w, w->ram.total_pages);
 	w->mm = vm->kvm->mm;
 	if (!mmget_not_zero(w->mm)) {
 		kvmnuma_ram_release(&w->ram);
 		goto idle;
 	}
+	w->memcg = get_mem_cgroup_from_mm(w->mm);
 	walk_all_nodes(vm, w, &nodes);
+	mem_cgroup_put(w->memcg);
 	mmput(w->mm);
 	kvmnuma_ram_release(&w->ram);
 	if (!walk_cancelled(w)) {
+		struct kvmnuma_tally t;
+
 		WRITE_ONCE(place->phase, KVMNUMA_PLACEMENT_DONE);
-		pr_info("VM %s: %s over nodes %*pbl: %lld pages in place, %lld to move\n",
+		kvmnuma_placement_tally(vm, &t);
+		pr_info("VM %s: %s over nodes %*pbl: %llu pages in place, %llu to move, %llu unplaceable (%llu without room)\n",
 			vm->id, kvmnuma_policy_name(w->policy),
-			nodemask_pr_args(&nodes),
-			atomic64_read(&place->pages_placed),
-			atomic64_read(&place->pages_to_move));
+			nodemask_pr_args(&nodes), t.placed, t.to_move,
+			kvmnuma_tally_unplaceable(&t),
+			t.unplaceable_by[KVMNUMA_UNPLACEABLE_NO_ROOM]);
 	}
 	kfree(w);
 	return;
@@ -269,6 +443,8 @@ void kvmnuma_placement_vm_init(struct kvmnuma_vm *vm)
 {
 	INIT_WORK(&vm->place.work, placement_work_fn);
 	vm->place.owner = kvmnuma_moves_new_owner();
+	spin_lock_init(&vm->place.lock);
+	init_waitqueue_head(&vm->place.orders_wq);
 	vm->place.phase = KVMNUMA_PLACEMENT_IDLE;
 	vm->place.largest_page_shift = PAGE_SHIFT;
 }
@@ -276,6 +452,7 @@ void kvmnuma_placement_vm_init(struct kvmnuma_vm *vm)
 void kvmnuma_placement_start(struct kvmnuma_vm *vm)
 {
 	atomic_inc(&vm->place.generation);
+	wake_up(&vm->place.orders_wq);
 	if (kvmnuma_policy_mechanisms(READ_ONCE(vm->policy)) &
 	    (KVMNUMA_MECH_ROUND_4K | KVMNUMA_MECH_ROUND_1G))
 		WRITE_ONCE(vm->place.phase, KVMNUMA_PLACEMENT_RUNNING);
@@ -285,20 +462,45 @@ void kvmnuma_placement_start(struct kvmnuma_vm *vm)
 void kvmnuma_placement_stop(struct kvmnuma_vm *vm)
 {
 	atomic_inc(&vm->place.generation);
+	wake_up(&vm->place.orders_wq);
 	cancel_work_sync(&vm->place.work);
 	kvmnuma_moves_cancel(vm->place.owner);
 }
 
+void kvmnuma_placement_tally(struct kvmnuma_vm *vm, struct kvmnuma_tally *t)
+{
+	spin_lock(&vm->place.lock);
+	*t = vm->place.tally;
+	spin_unlock(&vm->place.lock);
+}
+
+const char *kvmnuma_placement_paused_name(struct kvmnuma_vm *vm)
+{
+	switch (READ_ONCE(vm->place.paused)) {
+	case KVMNUMA_PLACEMENT_PAUSED_PRESSURE:
+		return "memory-pressure";
+	case KVMNUMA_PLACEMENT_PAUSED_ORDERS:
+		return "orders-cap";
+	default:
+		return "no";
+	}
+}
+
 const char *kvmnuma_placement_state_name(struct kvmnuma_vm *vm)
 {
+	struct kvmnuma_tally t;
+
 	switch (READ_ONCE(vm->place.phase)) {
 	case KVMNUMA_PLACEMENT_RUNNING:
+		/* Stopped at the cap, with nobody to answer. */
+		if (READ_ONCE(vm->place.paused) == KVMNUMA_PLACEMENT_PAUSED_ORDERS &&
+		    !kvmnuma_moves_daemon_connected())
+			return "waiting-for-kvmnumad";
 		return "running";
 	case KVMNUMA_PLACEMENT_DONE:
-		if (!atomic64_read(&vm->place.moves_pending))
-			return "done";
-		return kvmnuma_moves_daemon_connected() ? "moving" :
-							  "waiting-for-kvmnumad";
+		kvmnuma_placement_tally(vm, &t);
+		return kvmnuma_tally_state_name(kvmnuma_tally_state(&t, true,
+					kvmnuma_moves_daemon_connected()));
 	default:
 		return "idle";
 	}

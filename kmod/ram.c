@@ -11,6 +11,7 @@
 #include <linux/slab.h>
 #include <linux/version.h>
 
+#include "../common/gfnmap.h"
 #include "ram.h"
 
 bool kvmnuma_ram_slot_is_ram(const struct kvm_memory_slot *slot)
@@ -73,6 +74,28 @@ void kvmnuma_ram_release(struct kvmnuma_ram *ram)
 	kvfree(ram->slots);
 	ram->slots = NULL;
 	ram->nr_slots = 0;
+}
+
+struct kvmnuma_gfnmap *kvmnuma_ram_gfnmap(const struct kvmnuma_ram *ram)
+{
+	size_t size = kvmnuma_gfnmap_size(ram->nr_slots);
+	struct kvmnuma_gfnmap *map;
+	unsigned int i;
+
+	map = size ? kvmalloc(size, GFP_KERNEL_ACCOUNT) : NULL;
+	if (!map)
+		return NULL;
+	kvmnuma_gfnmap_init(map, ram->nr_slots);
+	for (i = 0; i < ram->nr_slots; i++)
+		if (kvmnuma_gfnmap_add(map, ram->slots[i].base_gfn,
+				       ram->slots[i].npages))
+			goto bad;
+	if (kvmnuma_gfnmap_finish(map))
+		goto bad;
+	return map;
+bad:
+	kvfree(map);
+	return NULL;
 }
 
 u64 kvmnuma_ram_end_gfn(const struct kvmnuma_ram *ram)

@@ -11,6 +11,7 @@
 
 struct kvm;
 struct kvm_memory_slot;
+struct kvmnuma_gfnmap;
 struct mm_struct;
 struct page;
 struct vm_area_struct;
@@ -43,6 +44,13 @@ int kvmnuma_ram_snapshot(struct kvm *kvm, struct kvmnuma_ram *ram);
  */
 bool kvmnuma_ram_present(struct kvm *kvm);
 void kvmnuma_ram_release(struct kvmnuma_ram *ram);
+/*
+ * Bit numbers for @ram's frames (common/gfnmap.h): per-frame bitmaps of
+ * map->nr_bits bits, the RAM pages, whatever the gfns.  kvmalloc'd and
+ * charged to the caller's memcg (kvfree() it); NULL without memory (or
+ * for overlapping slots, which KVM does not make).  May sleep.
+ */
+struct kvmnuma_gfnmap *kvmnuma_ram_gfnmap(const struct kvmnuma_ram *ram);
 /* One past the highest RAM frame, 0 without RAM. */
 u64 kvmnuma_ram_end_gfn(const struct kvmnuma_ram *ram);
 /* QEMU's address of @gfn, 0 if @gfn is not in RAM. */

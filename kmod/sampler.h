@@ -60,6 +60,7 @@ struct kvmnuma_sampling {
 	spinlock_t ring_lock;
 	u32 ring_len;
 	u64 ring_overflows;		/* samples lost: ring full */
+	u64 pressure_skips;		/* pages not armed: node under pressure */
 	struct kvmnuma_cf_sample *ring;
 };
 

@@ -10,6 +10,12 @@
  *
  * A page is seen at most once per period (the re-fault re-maps it), so
  * the migrate rule's "two samples" becomes one.
+ *
+ * Memory pressure: a page on a host node below its low watermark is not
+ * unmapped.  Reclaim takes unmapped page-cache pages first (to swap, for
+ * shmem), and the guest's next touch would then fault the page in again,
+ * on a node that cannot hold it; the sampler backs off such nodes until
+ * they recover (counted in carrefour/status, sampler_pressure_skips).
  */
 #define pr_fmt(fmt) "kvmnuma: " fmt
 
@@ -21,7 +27,9 @@
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 
+#include "../common/gfnmap.h"
 #include "backing.h"
+#include "moves.h"
 #include "ram.h"
 #include "sampler.h"
 
@@ -77,17 +85,54 @@ static bool soft_supports(struct kvm *kvm)
 	return ok;
 }
 
-/* priv: the frames unmapped by the sampler and not re-touched yet. */
+/*
+ * priv: the frames unmapped by the sampler and not re-touched yet, one
+ * bit per page of the RAM slots at start (map), not per gfn up to the
+ * highest one: a slot high in the physical address space costs its own
+ * pages only.
+ */
+struct soft_state {
+	struct kvmnuma_gfnmap *map;
+	unsigned long *armed;
+};
+
+static void soft_free(struct soft_state *st)
+{
+	if (!st)
+		return;
+	kvfree(st->armed);
+	kvfree(st->map);
+	kfree(st);
+}
+
 static int soft_get(struct kvmnuma_sampling *s)
 {
-	s->priv = kvcalloc(BITS_TO_LONGS(s->nr_gfns) ?: 1, sizeof(long),
-			   GFP_KERNEL_ACCOUNT);
-	return s->priv ? 0 : -ENOMEM;
+	struct soft_state *st;
+	struct kvmnuma_ram ram;
+	u64 pages = 0;
+
+	st = kzalloc(sizeof(*st), GFP_KERNEL_ACCOUNT);
+	if (st && !kvmnuma_ram_snapshot(s->kvm, &ram)) {
+		pages = ram.total_pages;
+		st->map = kvmnuma_ram_gfnmap(&ram);
+		kvmnuma_ram_release(&ram);
+	}
+	if (st && st->map)
+		st->armed = kvcalloc(BITS_TO_LONGS(st->map->nr_bits) ?: 1,
+				     sizeof(long), GFP_KERNEL_ACCOUNT);
+	if (!st || !st->armed) {
+		pr_err("software sampler: no memory for the bitmap of %llu RAM pages (%llu KiB): not sampling\n",
+		       pages, DIV_ROUND_UP(pages, 8 * 1024));
+		soft_free(st);
+		return -ENOMEM;
+	}
+	s->priv = st;
+	return 0;
 }
 
 static void soft_put(struct kvmnuma_sampling *s)
 {
-	kvfree(s->priv);
+	soft_free(s->priv);
 	s->priv = NULL;
 }
 
@@ -95,11 +140,17 @@ static void soft_put(struct kvmnuma_sampling *s)
 static void soft_arm(struct kvmnuma_sampling *s, const struct kvmnuma_ram *ram,
 		     struct mm_struct *mm)
 {
-	unsigned long *armed = s->priv;
+	struct soft_state *st = s->priv;
+	nodemask_t pressure = NODE_MASK_NONE;
+	u64 bit;
 	unsigned int i;
+	int nid;
 
 	if (!ram->total_pages)
 		return;
+	for_each_node_state(nid, N_MEMORY)
+		if (kvmnuma_moves_node_pressure(nid))
+			node_set(nid, pressure);
 	mmap_read_lock(mm);
 	for (i = 0; i < READ_ONCE(cf_sample_pages); i++) {
 		u64 gfn = kvmnuma_ram_nth_gfn(ram, get_random_u64() %
@@ -111,9 +162,17 @@ static void soft_arm(struct kvmnuma_sampling *s, const struct kvmnuma_ram *ram,
 		vma = hva ? kvmnuma_backing_vma(mm, hva, &kind) : NULL;
 		/* The same VMA filter as the discard path (discard.c). */
 		if (!vma || !kind->unmap_keeps_data || gfn >= s->nr_gfns ||
+		    !kvmnuma_gfnmap_bit(st->map, gfn, &bit) ||
 		    !kvmnuma_backing_may_unmap(vma))
 			continue;
-		set_bit(gfn, armed);
+		if (!nodes_empty(pressure)) {
+			nid = kvmnuma_ram_page_node(mm, hva);
+			if (nid >= 0 && node_isset(nid, pressure)) {
+				WRITE_ONCE(s->pressure_skips, s->pressure_skips + 1);
+				continue;
+			}
+		}
+		set_bit(bit, st->armed);
 		kvmnuma_ram_zap(vma, hva, hva + PAGE_SIZE);
 	}
 	mmap_read_unlock(mm);
@@ -123,10 +182,11 @@ static void soft_arm(struct kvmnuma_sampling *s, const struct kvmnuma_ram *ram,
 static void soft_fault(struct kvmnuma_sampling *s, struct kvm_vcpu *vcpu,
 		       u64 gfn, u64 error_code)
 {
-	unsigned long *armed = s->priv;
+	struct soft_state *st = s->priv;
+	u64 bit;
 
-	if (gfn >= s->nr_gfns || !test_bit(gfn, armed) ||
-	    !test_and_clear_bit(gfn, armed))
+	if (gfn >= s->nr_gfns || !kvmnuma_gfnmap_bit(st->map, gfn, &bit) ||
+	    !test_bit(bit, st->armed) || !test_and_clear_bit(bit, st->armed))
 		return;
 	kvmnuma_sampling_add(s, gfn, vcpu->vcpu_id, numa_node_id(),
 			     (error_code & PFERR_WRITE_MASK) ? KVMNUMA_CF_WRITE : 0);

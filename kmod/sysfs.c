@@ -258,23 +258,96 @@ static ssize_t granularity_show(struct kobject *kobj,
 	return sysfs_emit(buf, shift >= 21 ? "2m\n" : "4k\n");
 }
 
-#define PLACEMENT_ATTR(field)						\
-static ssize_t field##_show(struct kobject *kobj,			\
-			    struct kobj_attribute *attr, char *buf)	\
+/* Counters of one consistent snapshot of the tally (common/tally.h). */
+#define PLACEMENT_ATTR(name, expr)					\
+static ssize_t name##_show(struct kobject *kobj,			\
+			   struct kobj_attribute *attr, char *buf)	\
 {									\
-	return sysfs_emit(buf, "%lld\n",				\
-			  atomic64_read(&to_vm(kobj)->place.field));	\
+	struct kvmnuma_tally t;						\
+									\
+	kvmnuma_placement_tally(to_vm(kobj), &t);			\
+	return sysfs_emit(buf, "%llu\n", (unsigned long long)(expr));	\
 }									\
-static struct kobj_attribute field##_attr = __ATTR_RO(field)
+static struct kobj_attribute name##_attr = __ATTR_RO(name)
 
-PLACEMENT_ATTR(pages_total);
-PLACEMENT_ATTR(pages_placed);
-PLACEMENT_ATTR(pages_to_move);
-PLACEMENT_ATTR(moves_pending);
-PLACEMENT_ATTR(pages_moved);
-PLACEMENT_ATTR(pages_move_failed);
-PLACEMENT_ATTR(pages_unplaceable);
+PLACEMENT_ATTR(pages_total, t.total);
+PLACEMENT_ATTR(pages_placed, t.placed);
+PLACEMENT_ATTR(pages_misplaced, kvmnuma_tally_misplaced(&t));
+PLACEMENT_ATTR(pages_unwalked, t.unwalked);
+PLACEMENT_ATTR(pages_to_move, t.to_move);
+PLACEMENT_ATTR(moves_pending, t.pending);
+PLACEMENT_ATTR(pages_moved, t.moved);
+PLACEMENT_ATTR(pages_move_failed, t.failed);
+PLACEMENT_ATTR(pages_unplaceable, kvmnuma_tally_unplaceable(&t));
 
+/* The reason most unplaceable pages have, or "none". */
+static ssize_t unplaceable_reason_show(struct kobject *kobj,
+				       struct kobj_attribute *attr, char *buf)
+{
+	struct kvmnuma_tally t;
+	int reason;
+
+	kvmnuma_placement_tally(to_vm(kobj), &t);
+	reason = kvmnuma_tally_main_reason(&t);
+	return sysfs_emit(buf, "%s\n", reason < 0 ? "none" :
+			  kvmnuma_unplaceable_reason_name(reason));
+}
+
+/* One line per reason: "<reason> <pages>". */
+static ssize_t unplaceable_by_reason_show(struct kobject *kobj,
+					  struct kobj_attribute *attr,
+					  char *buf)
+{
+	struct kvmnuma_tally t;
+	int r, len = 0;
+
+	kvmnuma_placement_tally(to_vm(kobj), &t);
+	for (r = 0; r < KVMNUMA_UNPLACEABLE_NR; r++)
+		len += sysfs_emit_at(buf, len, "%s %llu\n",
+				     kvmnuma_unplaceable_reason_name(r),
+				     t.unplaceable_by[r]);
+	return len;
+}
+
+/* "no", or why the running walk waits ("memory-pressure"). */
+static ssize_t paused_show(struct kobject *kobj, struct kobj_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%s\n", kvmnuma_placement_paused_name(to_vm(kobj)));
+}
+
+/* Back-off steps (100 ms each) taken under memory pressure, all walks. */
+static ssize_t pressure_waits_show(struct kobject *kobj,
+				   struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lld\n",
+			  atomic64_read(&to_vm(kobj)->place.pressure_waits));
+}
+
+/* Times a walk stopped at the VM's orders cap (max_orders_per_vm). */
+static ssize_t orders_pauses_show(struct kobject *kobj,
+				  struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lld\n",
+			  atomic64_read(&to_vm(kobj)->place.orders_pauses));
+}
+
+/* The VM's move orders not answered yet (placement and Carrefour). */
+static ssize_t orders_outstanding_show(struct kobject *kobj,
+				       struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", atomic_read(&to_vm(kobj)->orders));
+}
+
+static struct kobj_attribute orders_pauses_attr = __ATTR_RO(orders_pauses);
+static struct kobj_attribute orders_outstanding_attr =
+	__ATTR_RO(orders_outstanding);
+static struct kobj_attribute paused_attr = __ATTR_RO(paused);
+static struct kobj_attribute pressure_waits_attr = __ATTR_RO(pressure_waits);
+static struct kobj_attribute unplaceable_reason_attr =
+	__ATTR_RO(unplaceable_reason);
+static struct kobj_attribute unplaceable_by_reason_attr =
+	__ATTR_RO(unplaceable_by_reason);
 static struct kobj_attribute state_attr = __ATTR_RO(state);
 static struct kobj_attribute granularity_attr = __ATTR_RO(granularity);
 
@@ -283,11 +356,19 @@ static struct attribute *vm_placement_attrs[] = {
 	&granularity_attr.attr,
 	&pages_total_attr.attr,
 	&pages_placed_attr.attr,
+	&pages_misplaced_attr.attr,
+	&pages_unwalked_attr.attr,
 	&pages_to_move_attr.attr,
 	&moves_pending_attr.attr,
 	&pages_moved_attr.attr,
 	&pages_move_failed_attr.attr,
 	&pages_unplaceable_attr.attr,
+	&unplaceable_reason_attr.attr,
+	&unplaceable_by_reason_attr.attr,
+	&paused_attr.attr,
+	&pressure_waits_attr.attr,
+	&orders_pauses_attr.attr,
+	&orders_outstanding_attr.attr,
 	NULL,
 };
 

@@ -88,14 +88,18 @@ static ssize_t status_show(struct kobject *kobj, struct kobj_attribute *attr,
 				 "orders_interleave %llu\nmoves_ok %llu\nmoves_failed %llu\n"
 				 "round %llu\nround_samples %llu\nround_hot_pages %u\n"
 				 "round_gate %d\nround_lar_pct %u\nround_imbalance_pct %u\n"
-				 "round_migrate %u\nround_interleave %u\n",
+				 "round_migrate %u\nround_interleave %u\n"
+				 "moves_no_room %llu\nsampler_pressure_skips %llu\n"
+				 "rounds_skipped_orders %llu\nmoves_capped %llu\n",
 				 st->deciding, st->samples, st->samples_lost,
 				 st->samples_dropped, st->samples_unknown_home,
 				 st->orders_migrate, st->orders_interleave,
 				 st->moves_ok, st->moves_failed, l->round,
 				 l->samples, l->hot_pages, l->gate, l->lar_pct,
 				 l->imbalance_pct, l->nr_migrate,
-				 l->nr_interleave);
+				 l->nr_interleave, st->moves_no_room,
+				 st->sampler_pressure_skips,
+				 st->rounds_skipped_orders, st->moves_capped);
 	kfree(st);
 	return len;
 }

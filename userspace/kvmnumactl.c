@@ -10,6 +10,7 @@
  *   3 no such VM (or its process is gone)
  *   4 the kernel refused the request (the message gives the errno)
  *   5 other system error (move_pages, sched_setaffinity, /proc)
+ *   6 set --wait: placement ended degraded (pages off their layout node)
  */
 #include <errno.h>
 #include <getopt.h>
@@ -36,7 +37,7 @@
 
 enum {
 	EXIT_USAGE = 1, EXIT_NOT_LOADED = 2, EXIT_NO_VM = 3, EXIT_REFUSED = 4,
-	EXIT_SYSTEM = 5,
+	EXIT_SYSTEM = 5, EXIT_DEGRADED = 6,
 };
 
 #define MAX_VCPUS 4096
@@ -111,7 +112,8 @@ static void usage(FILE *out)
 		"    or SVG for a name ending in .svg; \"-\": PNG on stdout).\n"
 		"set --nodes LIST (\"0-3\", \"0,2\", libnuma syntax) writes the allowed\n"
 		"    nodes before the policy; --wait shows the placement's progress\n"
-		"    (percentage, ETA) and returns when it is done.\n"
+		"    (percentage, ETA) and returns when it is done (exit 0) or degraded\n"
+		"    (exit 6: some pages stay off their layout node, the reason is printed).\n"
 		"pin spreads the threads \"CPU <n>/KVM\" (QEMU -name ...,debug-threads=on)\n"
 		"    over the VM's nodes, one CPU each.\n"
 		"advise samples the VM's accesses for N s (default 10) and applies the\n"
@@ -130,7 +132,8 @@ static void usage(FILE *out)
 		"--json prints one JSON object (with \"schema_version\") instead of text.\n"
 		"environment: KVMNUMA_SYSFS (default " KVMNUMA_SYSFS_ROOT ")\n"
 		"exit codes: 0 ok, 1 usage, 2 kvmnuma not loaded, 3 no such VM,\n"
-		"            4 kernel refused, 5 other system error\n"
+		"            4 kernel refused, 5 other system error,\n"
+		"            6 set --wait: placement degraded\n"
 		"See kvmnumactl(8).\n");
 }
 
@@ -389,19 +392,22 @@ static unsigned long long placement_u64(const char *id, const char *file)
 
 /*
  * set --wait: follows placement/ until the layout is in place.  Progress
- * (pages placed or moved out of those walked) and an ETA from the rate so
- * far go to stderr, one line a second (rewritten in place on a terminal).
- * Returns 0 when done, EXIT_SYSTEM when moves failed, when moves wait for
- * a kvmnumad that does not come (10 s), or when the VM went away.
+ * (pages settled out of the total) and an ETA from the rate so far go to
+ * stderr, one line a second (rewritten in place on a terminal).
+ * Returns 0 when done (or idle: no layout to wait for); EXIT_DEGRADED when
+ * placement ended degraded (pages failed to move or are unplaceable: the
+ * reason is printed); EXIT_SYSTEM when moves failed (modules without a
+ * degraded state), when moves wait for a kvmnumad that does not come
+ * (10 s); EXIT_NO_VM when the VM went away.
  */
 static int wait_placement(const char *id)
 {
 	bool tty = isatty(STDERR_FILENO);
 	double t0 = now_s(), no_daemon_since = 0;
-	char state[32], last[160] = "";
+	char state[32], last[160] = "", buf[32];
 
 	for (;;) {
-		unsigned long long total, placed, moved, failed, pending, done;
+		unsigned long long total, placed, moved, failed, pending, done, unpl;
 		char line[160];
 		double t = now_s(), pct, eta;
 
@@ -417,10 +423,35 @@ static int wait_placement(const char *id)
 		moved = placement_u64(id, "pages_moved");
 		failed = placement_u64(id, "pages_move_failed");
 		pending = placement_u64(id, "moves_pending");
-		done = placed + moved + failed;
-		if (!strcmp(state, "idle") || !strcmp(state, "done")) {
-			fprintf(stderr, "%splacement %s: %llu pages in place, %llu moved, %llu failed, %.1f s\n",
-				tty && *last ? "\r\033[K" : "", state, placed, moved, failed, t - t0);
+		unpl = placement_u64(id, "pages_unplaceable");
+		/*
+		 * Modules with pages_unwalked keep a partition (placed counts
+		 * the moved pages too): settled = total - unwalked - pending.
+		 * Older ones counted found, moved and failed pages apart.
+		 */
+		if (!vm_read(id, "placement/pages_unwalked", buf, sizeof(buf))) {
+			unsigned long long unwalked = strtoull(buf, NULL, 10);
+
+			done = total > unwalked + pending ? total - unwalked - pending : 0;
+		} else {
+			done = placed + moved + failed;
+		}
+		if (!strcmp(state, "idle") || !strcmp(state, "done") ||
+		    !strcmp(state, "degraded")) {
+			fprintf(stderr, "%splacement %s: %llu pages in place, %llu moved, %llu failed",
+				tty && *last ? "\r\033[K" : "", state, placed, moved, failed);
+			if (unpl)
+				fprintf(stderr, ", %llu unplaceable", unpl);
+			fprintf(stderr, ", %.1f s\n", t - t0);
+			if (!strcmp(state, "degraded")) {
+				char reason[32];
+
+				vm_field(id, "placement/unplaceable_reason", reason, sizeof(reason));
+				fprintf(stderr, "kvmnumactl: VM %s: placement degraded: %llu pages off their layout node "
+					"(%llu failed to move, %llu unplaceable, reason %s)\n",
+					id, failed + unpl, failed, unpl, unpl ? reason : "none");
+				return EXIT_DEGRADED;
+			}
 			if (failed) {
 				fprintf(stderr, "kvmnumactl: VM %s: %llu page moves failed (see kvmnumad's log)\n",
 					id, failed);
@@ -442,8 +473,12 @@ static int wait_placement(const char *id)
 		}
 		pct = total ? 100.0 * done / total : 0;
 		eta = done && total > done ? (t - t0) * (total - done) / done : 0;
-		snprintf(line, sizeof(line), "placement %s: %llu/%llu pages (%.1f%%), %llu moves pending, ETA %s%.0f s",
-			 state, done, total, pct, pending, done ? "" : "? ", eta);
+		/* Why the walk waits, if it does (memory-pressure, orders-cap). */
+		if (vm_read(id, "placement/paused", buf, sizeof(buf)) || !strcmp(buf, "no"))
+			buf[0] = '\0';
+		snprintf(line, sizeof(line), "placement %s: %llu/%llu pages (%.1f%%), %llu moves pending, ETA %s%.0f s%s%s",
+			 state, done, total, pct, pending, done ? "" : "? ", eta,
+			 *buf ? ", paused: " : "", buf);
 		if (strcmp(line, last)) {
 			fprintf(stderr, tty ? "\r\033[K%s" : "%s\n", line);
 			snprintf(last, sizeof(last), "%s", line);

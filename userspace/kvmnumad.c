@@ -107,6 +107,51 @@ static int open_device(void)
 	}
 }
 
+/*
+ * Expected failures (a node without room) are logged once per VM and
+ * reason per NOTE_INTERVAL seconds, with what was left since the last line:
+ * the module counts every page (placement/unplaceable_by_reason).
+ */
+#define NOTE_INTERVAL 60
+#define NOTE_SLOTS 64
+
+static struct note_slot {
+	int pid;
+	int error;
+	time_t last;
+	unsigned long long orders, pages;	/* since the last line */
+} notes[NOTE_SLOTS];
+
+static void note_expected(const struct kvmnuma_move_order *o,
+			  const struct kvmnuma_move_result *r)
+{
+	struct note_slot *n = NULL, *oldest = &notes[0];
+	time_t now = time(NULL);
+
+	for (int i = 0; i < NOTE_SLOTS; i++) {
+		if (notes[i].pid == o->pid && notes[i].error == r->error) {
+			n = &notes[i];
+			break;
+		}
+		if (notes[i].last < oldest->last)
+			oldest = &notes[i];
+	}
+	if (!n) {	/* a new VM or reason: reuse the stalest slot */
+		n = oldest;
+		*n = (struct note_slot){ .pid = o->pid, .error = r->error };
+	}
+	n->orders++;
+	n->pages += r->failed;
+	if (n->last && now - n->last < NOTE_INTERVAL)
+		return;
+	log_msg("pid %d: no room on node %d above its high watermark: %llu pages "
+		"in %llu orders left where they are (counted as unplaceable; "
+		"next note for this VM in %d s at the earliest)",
+		o->pid, o->node, n->pages, n->orders, NOTE_INTERVAL);
+	n->last = now;
+	n->orders = n->pages = 0;
+}
+
 static void report(const struct kvmnuma_move_order *o,
 		   const struct kvmnuma_move_result *r)
 {
@@ -121,6 +166,8 @@ static void report(const struct kvmnuma_move_order *o,
 			"another user (run it as root or grant the capabilities)",
 			o->pid, strerror(EPERM));
 		told_eperm = true;
+	} else if (r->error == -ENOMEM) {
+		note_expected(o, r);
 	} else if (r->error && r->error != -ESRCH && r->error != -EPERM) {
 		log_msg("order %llu (pid %d, node %d): %s", (unsigned long long)o->id,
 			o->pid, o->node, strerror(-r->error));

@@ -3,10 +3,52 @@
 #include <numa.h>
 #include <numaif.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "../common/tally.h"
 #include "move_exec.h"
+
+int move_room_read(struct move_room *room)
+{
+	const char *path = getenv("KVMNUMA_ZONEINFO");
+	unsigned long long free[MOVE_MAX_NODES] = { 0 }, high[MOVE_MAX_NODES] = { 0 };
+	unsigned long long v;
+	char line[256], zone[32];
+	int node = -1, skip = 0;
+	FILE *f;
+
+	memset(room, 0, sizeof(*room));
+	f = fopen(path && *path ? path : "/proc/zoneinfo", "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "Node %d, zone %31s", &node, zone) == 2) {
+			if (node < 0 || node >= MOVE_MAX_NODES) {
+				node = -1;
+				continue;
+			}
+			/* ZONE_DMA is kept for ISA DMA, not for guest pages. */
+			skip = !strcmp(zone, "DMA");
+			room->known[node] = 1;
+			if (node >= room->nr_nodes)
+				room->nr_nodes = node + 1;
+			continue;
+		}
+		if (node < 0 || skip)
+			continue;
+		if (sscanf(line, " pages free %llu", &v) == 1)
+			free[node] += v;
+		else if (sscanf(line, " high %llu", &v) == 1)
+			high[node] += v;
+	}
+	fclose(f);
+	for (node = 0; node < room->nr_nodes; node++)
+		room->free[node] = kvmnuma_room_pages(free[node], high[node], 0);
+	return 0;
+}
 
 void move_order_exec(const struct kvmnuma_move_order *o,
 		     struct kvmnuma_move_result *r)
@@ -42,10 +84,13 @@ void move_order_exec(const struct kvmnuma_move_order *o,
 			return;
 		}
 		for (unsigned long i = 0; i < n; i++) {
-			if (status[i] == o->node)
+			if (status[i] == o->node) {
 				r->moved++;
-			else
+			} else {
 				r->failed++;
+				if (status[i] == -ENOMEM)
+					r->error = -ENOMEM;
+			}
 		}
 		done += n;
 	}
@@ -84,25 +129,56 @@ static void exec_group(const struct kvmnuma_move_order *o, int first, int last,
 		memset(&r[i], 0, sizeof(r[i]));
 		r[i].id = o[i].id;
 		for (__u64 p = 0; p < o[i].npages; p++, n++) {
-			if (status[n] == o[i].node)
+			if (status[n] == o[i].node) {
 				r[i].moved++;
-			else
+			} else {
 				r[i].failed++;
+				if (status[n] == -ENOMEM)
+					r[i].error = -ENOMEM;
+			}
 		}
 	}
+}
+
+/* True (and @r filled) if @o's node cannot take its pages; else books them. */
+static bool no_room(struct move_room *room, const struct kvmnuma_move_order *o,
+		    struct kvmnuma_move_result *r)
+{
+	if (o->node < 0 || o->node >= room->nr_nodes || !room->known[o->node])
+		return false;
+	if (o->npages <= room->free[o->node]) {
+		room->free[o->node] -= o->npages;
+		return false;
+	}
+	memset(r, 0, sizeof(*r));
+	r->id = o->id;
+	r->failed = o->npages;
+	r->error = -ENOMEM;
+	return true;
 }
 
 void move_orders_exec(const struct kvmnuma_move_order *o, int n,
 		      struct kvmnuma_move_result *r)
 {
+	unsigned char *skip = calloc(n > 0 ? n : 1, 1);
 	unsigned long page = sysconf(_SC_PAGESIZE);
+	struct move_room room;
 	int i = 0;
 
+	/* One look at the nodes per read(): orders then share the room. */
+	move_room_read(&room);
+	for (int k = 0; k < n && skip; k++)
+		skip[k] = order_valid(&o[k], page) && no_room(&room, &o[k], &r[k]);
 	while (i < n) {
 		int last = i;
 		__u64 pages = 0;
 
+		if (skip && skip[i]) {
+			i++;
+			continue;
+		}
 		while (last < n && o[last].pid == o[i].pid &&
+		       !(skip && skip[last]) &&
 		       order_valid(&o[last], page) &&
 		       pages + o[last].npages <= MOVE_CHUNK)
 			pages += o[last++].npages;
@@ -114,4 +190,5 @@ void move_orders_exec(const struct kvmnuma_move_order *o, int n,
 		exec_group(o, i, last, r);
 		i = last;
 	}
+	free(skip);
 }

@@ -17,7 +17,7 @@
 
 static const char *const placement_files[] = {
 	"pages_total", "pages_placed", "pages_to_move", "moves_pending",
-	"pages_moved", "pages_move_failed",
+	"pages_moved", "pages_move_failed", "pages_misplaced", "pages_unplaceable",
 };
 
 static const char *const basic_files[] = { "pid", "vcpus", "memory_bytes" };
@@ -89,12 +89,15 @@ static void show_stats(const char *id, struct json_object *doc)
 /* placement/ comes with migration support; older modules lack it. */
 static void show_placement(const char *id, struct json_object *doc)
 {
-	char state[32], gran[32], buf[8][32], path[64];
+	char state[32], gran[32], buf[8][32], path[64], reason[32], paused[32];
 	size_t n = sizeof(placement_files) / sizeof(placement_files[0]);
 
 	if (vm_read(id, "placement/state", state, sizeof(state)))
 		return;
 	vm_field(id, "placement/granularity", gran, sizeof(gran));
+	vm_field(id, "placement/unplaceable_reason", reason, sizeof(reason));
+	/* "no", or why the walk waits; "?" from modules without it. */
+	vm_field(id, "placement/paused", paused, sizeof(paused));
 	for (size_t i = 0; i < n; i++) {
 		snprintf(path, sizeof(path), "placement/%s", placement_files[i]);
 		vm_field(id, path, buf[i], sizeof(buf[i]));
@@ -104,14 +107,73 @@ static void show_placement(const char *id, struct json_object *doc)
 
 		json_object_object_add(pl, "state", json_object_new_string(state));
 		json_object_object_add(pl, "granularity", json_object_new_string(gran));
+		json_object_object_add(pl, "unplaceable_reason", json_object_new_string(reason));
+		json_object_object_add(pl, "paused", json_object_new_string(paused));
 		for (size_t i = 0; i < n; i++)
 			json_object_object_add(pl, placement_files[i], json_sysfs_number(buf[i]));
 		json_object_object_add(doc, "placement", pl);
 		return;
 	}
-	printf("placement: %s, granularity %s\n", state, gran);
+	if (strcmp(paused, "no") && strcmp(paused, "?"))
+		printf("placement: %s (paused: %s), granularity %s\n", state, paused, gran);
+	else
+		printf("placement: %s, granularity %s\n", state, gran);
 	printf("  placed %s of %s pages; to move %s, pending %s, moved %s, failed %s\n",
 	       buf[1], buf[0], buf[2], buf[3], buf[4], buf[5]);
+	printf("  misplaced %s (failed + unplaceable + pending); unplaceable %s, reason %s\n",
+	       buf[6], buf[7], reason);
+}
+
+/*
+ * Host NUMA balancing, kernel.numa_balancing: bit 0 AutoNUMA (migrates
+ * pages towards the tasks that touch them, guest memory included), bit 1
+ * memory tiering.  -1 if unknown.  $KVMNUMA_NUMA_BALANCING: another file
+ * (tests).
+ */
+static int numa_balancing(void)
+{
+	const char *path = getenv("KVMNUMA_NUMA_BALANCING");
+	FILE *f = fopen(path && *path ? path : "/proc/sys/kernel/numa_balancing", "re");
+	int v = -1;
+
+	if (f) {
+		if (fscanf(f, "%d", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+static const char *numa_balancing_name(int v)
+{
+	switch (v) {
+	case 0: return "off";
+	case 1: return "autonuma";
+	case 2: return "memory-tiering";
+	case 3: return "autonuma+memory-tiering";
+	default: return "unknown";
+	}
+}
+
+/* A static layout (or first-touch) that AutoNUMA works against. */
+static void show_host_balancing(const char *policy, struct json_object *doc)
+{
+	int nb = numa_balancing();
+	bool conflict = nb > 0 && (nb & 1) && strcmp(policy, "none") &&
+			strcmp(policy, "carrefour");
+
+	if (doc) {
+		json_object_object_add(doc, "host_numa_balancing",
+				       json_object_new_string(numa_balancing_name(nb)));
+		json_object_object_add(doc, "host_numa_balancing_conflict",
+				       json_object_new_boolean(conflict));
+		return;
+	}
+	printf("  %-24s %s\n", "host numa_balancing", numa_balancing_name(nb));
+	if (conflict)
+		printf("  warning: host AutoNUMA (kernel.numa_balancing=%d) migrates guest memory behind %s;\n"
+		       "           the layout erodes (Documentation/placement.md); set kernel.numa_balancing=0\n",
+		       nb, policy);
 }
 
 static double pct(uint64_t part, uint64_t total)
@@ -241,6 +303,7 @@ int show_vm(const char *id, bool json, unsigned long sample)
 		printf("  %-24s %s\n", "vcpus", vals[1]);
 		printf("  %-24s %llu MiB\n", "memory", strtoull(vals[2], NULL, 10) >> 20);
 	}
+	show_host_balancing(policy, doc);
 	show_stats(id, doc);
 	show_placement(id, doc);
 	ret = show_ram(id, doc, sample, allowed, nallowed);

@@ -37,7 +37,11 @@ struct kvmnuma_move_result {
 	__u64 id;		/* of the order */
 	__u64 moved;		/* pages now on the target node */
 	__u64 failed;		/* pages not moved (busy, absent, no memory) */
-	__s32 error;		/* 0, or -errno for the whole order (-ESRCH: VM gone) */
+	/*
+	 * 0, or -errno for the whole order: -ESRCH the VM is gone; -ENOMEM
+	 * the target node had no room, the pages not moved stay put.
+	 */
+	__s32 error;
 	__u32 reserved;		/* must be 0 */
 };
 

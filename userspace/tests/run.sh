@@ -245,6 +245,18 @@ fi
 expect "show --layout with --json: usage" 1 "$ctl" show "$vm" --json --layout "$tmp/x.png"
 expect "show --sample 7" 0 "$ctl" show "$vm" --sample 7
 has "show --sample: estimates" "every 7-th page"
+# Host AutoNUMA: shown, and a warning for a policy it works against.
+echo 1 >"$tmp/nb"
+echo round-4k >"$KVMNUMA_SYSFS/vms/$vm/policy"
+expect "show, AutoNUMA on" 0 env KVMNUMA_NUMA_BALANCING="$tmp/nb" "$ctl" show "$vm"
+has "show: host numa_balancing" "host numa_balancing +autonuma"
+has "show: AutoNUMA conflict warning" "warning: host AutoNUMA .* behind round-4k"
+expect "show --json, AutoNUMA on" 0 env KVMNUMA_NUMA_BALANCING="$tmp/nb" "$ctl" show "$vm" --json
+has "show --json: conflict" '"host_numa_balancing_conflict":true'
+echo 0 >"$tmp/nb"
+expect "show, AutoNUMA off" 0 env KVMNUMA_NUMA_BALANCING="$tmp/nb" "$ctl" show "$vm"
+if grep -q "warning: host AutoNUMA" <<<"$out"; then ko "no warning with AutoNUMA off" "$out"; else ok "no warning with AutoNUMA off"; fi
+echo none >"$KVMNUMA_SYSFS/vms/$vm/policy"
 expect "set policy" 0 "$ctl" set "$vm" first-touch --nodes 0
 expect "set --nodes=LIST (getopt_long)" 0 "$ctl" set "$vm" first-touch --nodes=0
 expect "set --nodes all (libnuma syntax)" 0 "$ctl" set "$vm" first-touch --nodes all
@@ -275,6 +287,28 @@ has "set --wait: failed moves reported" "10 page moves failed"
 place waiting-for-kvmnumad 1000 990 0 0 10
 expect "set --wait without kvmnumad: exit 5 after 10 s" 5 "$ctl" set "$vm" round-4k --wait
 has "set --wait: says kvmnumad is not running" "10 page moves wait for kvmnumad, which is not running"
+# A module with the partition (pages_unwalked): degraded is an end state,
+# exit 6 with the reason; progress = total - unwalked - pending.
+echo 0 >"$p/pages_unplaceable"; echo none >"$p/unplaceable_reason"
+echo 1000 >"$p/pages_unwalked"
+place running 1000 0 0 0 0
+(sleep 1.2; echo 500 >"$p/pages_unwalked"; place running 1000 400 0 0 0
+ sleep 1.2; echo 0 >"$p/pages_unwalked"; echo 160 >"$p/pages_unplaceable"
+ echo no-room >"$p/unplaceable_reason"; place degraded 1000 830 30 10 0) &
+expect "set --wait, degraded: exit 6" 6 "$ctl" set "$vm" round-4k --wait
+has "set --wait: progress from the partition" "^placement running: 500/1000 pages \(50\.0%\)"
+has "set --wait: degraded end line" "^placement degraded: 830 pages in place, 30 moved, 10 failed, 160 unplaceable"
+has "set --wait: degraded reason" "placement degraded: 170 pages off their layout node \(10 failed to move, 160 unplaceable, reason no-room\)"
+# Paused (memory pressure, orders cap): said on the progress line.
+echo memory-pressure >"$p/paused"; echo 1000 >"$p/pages_unwalked"; place running 1000 0 0 0 0
+(sleep 1.5; echo no >"$p/paused"; echo 0 >"$p/pages_unwalked"; place done 1000 1000 0 0 0) &
+expect "set --wait, paused then done" 0 "$ctl" set "$vm" round-4k --wait
+has "set --wait: says why placement waits" "^placement running: 0/1000 pages \(0\.0%\), 0 moves pending, ETA \? 0 s, paused: memory-pressure$"
+rm -f "$p/paused"
+place degraded 1000 990 0 10 0; echo 0 >"$p/pages_unplaceable"
+expect "set --wait on an already degraded placement: exit 6" 6 "$ctl" set "$vm" round-4k --wait
+has "set --wait: degraded by failed moves alone" "reason none"
+rm -f "$p/pages_unwalked" "$p/pages_unplaceable" "$p/unplaceable_reason"
 place running 3 3 3 3 3
 echo none >"$KVMNUMA_SYSFS/vms/$vm/policy"
 
@@ -339,6 +373,30 @@ else
 fi
 if [ "$out" = "$want" ]; then ok "results: $what"
 else ko "results" "got '$out', wanted '$want'"; fi
+
+# Room first: node 0 without room above its high watermark gets no
+# move_pages() call at all (-ENOMEM, nothing tried), whatever the privileges.
+cat >"$tmp/zoneinfo" <<'ZI'
+Node 0, zone      DMA
+  pages free     100000
+        high     10
+Node 0, zone   Normal
+  pages free     600
+        high     500
+ZI
+"$tmp/fakevm" orders "$tmp/dev3" "$vm2" 0 "$hva2" 50 "$vm2" 0 "$hva2" 100 "$vm2" 0 "$hva2" 60
+expect "kvmnumad, node 0 full" 0 env KVMNUMA_DEV="$tmp/dev3" \
+	KVMNUMA_ZONEINFO="$tmp/zoneinfo" "$daemon" --once
+has "one rate-limited 'no room' line" "pid $vm2: no room on node 0"
+n=$(grep -c "no room" <<<"$out")
+if [ "$n" = 1 ]; then ok "no room logged once for 2 refused orders"; else ko "no room lines" "$n: $out"; fi
+out=$("$tmp/fakevm" results "$tmp/dev3" 3 | tr '\n' ';')
+# The first order fits in the 100 pages of room (DMA is not counted); the
+# two others do not.  Unprivileged, the first gets EPERM from move_pages().
+case "$out" in
+"1 "*";2 0 100 -12 0;3 0 60 -12 0;") ok "results: no room -> -ENOMEM, nothing tried" ;;
+*) ko "no-room results" "got '$out'" ;;
+esac
 
 expect "--once without device: exit 2" 2 env KVMNUMA_DEV="$tmp/nodev" "$daemon" --once
 expect "bad option: exit 1" 1 "$daemon" --bogus
