@@ -28,6 +28,7 @@
 #include "moves.h"
 #include "placement.h"
 #include "ram.h"
+#include "trace.h"
 
 /* Contiguous frames faulted per get_user_pages_remote() call. */
 #define GUP_BATCH 64
@@ -73,6 +74,8 @@ static void placement_move_done(struct kvmnuma_move *m, u64 moved,
 		atomic64_add(moved, &place->pages_moved);
 		atomic64_add(m->rec.npages - moved, &place->pages_move_failed);
 	}
+	trace_kvmnuma_move_done(pm->vm, "placement", m->rec.id, m->rec.npages,
+				moved, NUMA_NO_NODE, m->rec.node, cancelled);
 	kvmnuma_vm_put(pm->vm);
 	kfree(pm);
 }
@@ -101,6 +104,8 @@ static void flush_move_run(struct node_walk *w)
 	pm->move.who = pm->who;
 	pm->move.done = placement_move_done;
 	atomic64_add(w->move_npages, &vm->place.moves_pending);
+	trace_kvmnuma_move_queued(vm, "placement", w->move_npages,
+				  NUMA_NO_NODE, w->node);
 	kvmnuma_moves_queue(&pm->move);
 	w->move_npages = 0;
 }
@@ -210,6 +215,7 @@ static void walk_all_nodes(struct kvmnuma_vm *vm, struct node_walk *w,
 			walk_node(w);
 		if (walk_cancelled(w))
 			return;
+		trace_kvmnuma_placement_progress(vm, node);
 		w->index++;
 	}
 }
@@ -251,6 +257,7 @@ static void placement_work_fn(struct work_struct *work)
 	kvmnuma_ram_release(&w->ram);
 	if (!walk_cancelled(w)) {
 		WRITE_ONCE(place->phase, KVMNUMA_PLACEMENT_DONE);
+		trace_kvmnuma_placement_progress(vm, NUMA_NO_NODE);
 		pr_info("VM %s: %s over nodes %*pbl: %lld pages in place, %lld to move\n",
 			vm->id, kvmnuma_policy_name(w->policy),
 			nodemask_pr_args(&nodes),
