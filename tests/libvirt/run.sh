@@ -73,6 +73,10 @@ run "first-touch, no nodes, no pin" first-touch.xml
 is "first-touch: kvmnumactl set only" "set 4242 first-touch" "$(ctl_log | paste -sd'|')"
 has "first-touch: nodes from sysfs" "policy first-touch on nodes 0,1" "$out"
 
+reset
+run "unprefixed children" unprefixed.xml
+is "children without the namespace prefix: read" "set 4242 round-1g --nodes 1" "$(ctl_log | paste -sd'|')"
+
 # --- by name when libvirt's pid file is missing
 reset
 rm "$tmp/run/web.pid"
