@@ -104,6 +104,11 @@ TRACE_EVENT(kvmnuma_refault,
 		  __entry->vm, __entry->gfn, __entry->node)
 );
 
+/* So that perf and trace-cmd can print the phase names (an enum). */
+TRACE_DEFINE_ENUM(KVMNUMA_PLACEMENT_IDLE);
+TRACE_DEFINE_ENUM(KVMNUMA_PLACEMENT_RUNNING);
+TRACE_DEFINE_ENUM(KVMNUMA_PLACEMENT_DONE);
+
 /*
  * round-4k / round-1g placement: the walk of @node's share is over (@node
  * >= 0), or the whole walk is (@node -1, phase "done").  The page counts
