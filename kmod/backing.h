@@ -36,6 +36,7 @@ struct kvmnuma_discard_result {
 	u64 pinned;		/* of which: in a folio maybe pinned for DMA */
 	u64 failures;		/* punch-hole errors */
 	int blocked;		/* enum kvmnuma_discard_block met, if any */
+	const char *kind;	/* backing ops name of the last piece discarded */
 };
 
 /* A hole to punch in @file once mmap_lock is dropped (file NULL: none). */

@@ -27,6 +27,7 @@
 #include "moves.h"
 #include "ram.h"
 #include "sampler.h"
+#include "trace.h"
 
 static unsigned int cf_period_ms = 1000;
 module_param(cf_period_ms, uint, 0644);
@@ -78,6 +79,7 @@ struct carrefour_move {
 	struct kvmnuma_move move;
 	struct kvmnuma_vm *vm;		/* referenced */
 	u64 gfn;
+	int from;			/* for the trace only */
 	char who[40];
 };
 
@@ -148,6 +150,8 @@ static void carrefour_move_done(struct kvmnuma_move *m, u64 moved,
 	bool ok = moved == m->rec.npages;
 	struct kvmnuma_carrefour *cf;
 
+	trace_kvmnuma_move_done(vm, "carrefour", m->rec.id, m->rec.npages,
+				moved, cm->from, m->rec.node, cancelled);
 	/* Cancelled: maybe under vm->cf_lock, and nothing to learn. */
 	if (cancelled)
 		goto out;
@@ -172,7 +176,7 @@ out:
 }
 
 static int queue_move(struct kvmnuma_carrefour *cf, unsigned long hva,
-		      u64 gfn, int node)
+		      u64 gfn, int from, int node)
 {
 	struct kvmnuma_vm *vm = cf->vm;
 	struct carrefour_move *cm = kzalloc(sizeof(*cm), GFP_KERNEL_ACCOUNT);
@@ -182,6 +186,7 @@ static int queue_move(struct kvmnuma_carrefour *cf, unsigned long hva,
 	kvmnuma_vm_get(vm);
 	cm->vm = vm;
 	cm->gfn = gfn;
+	cm->from = from;
 	snprintf(cm->who, sizeof(cm->who), "VM %s", vm->id);
 	cm->move.rec.pid = vm->pid;
 	cm->move.rec.node = node;
@@ -191,6 +196,7 @@ static int queue_move(struct kvmnuma_carrefour *cf, unsigned long hva,
 	cm->move.who = cm->who;
 	cm->move.done = carrefour_move_done;
 	atomic_inc(&vm->orders);
+	trace_kvmnuma_move_queued(vm, "carrefour", 1, from, node);
 	kvmnuma_moves_queue(&cm->move);
 	return 0;
 }
@@ -242,7 +248,7 @@ static void queue_decisions(struct kvmnuma_carrefour *cf,
 			kvmnuma_cf_engine_moved(cf->engine, d->gfn, d->to, false);
 			continue;
 		}
-		if (queue_move(cf, hva, d->gfn, d->to))
+		if (queue_move(cf, hva, d->gfn, d->from, d->to))
 			kvmnuma_cf_engine_moved(cf->engine, d->gfn, d->to, false);
 		else if (d->to < CF_NODES)
 			ordered[d->to]++;
@@ -297,6 +303,7 @@ static void period_fn(struct work_struct *work)
 		round.ctx = &ctx;
 		n = kvmnuma_cf_engine_decide(cf->engine, &round, cf->decisions,
 					     MAX_DECISIONS, &cf->last);
+		trace_kvmnuma_carrefour_decision(cf->vm, &cf->last);
 	}
 	mmap_read_unlock(ctx.mm);
 	if (n > 0) {

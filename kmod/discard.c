@@ -93,6 +93,7 @@ static unsigned int discard_pass_locked(struct mm_struct *mm,
 		} else {
 			kind->discard(vma, *addr, piece_end, &punches[nr_punches],
 				      res);
+			res->kind = kind->name;
 			if (punches[nr_punches].file)
 				nr_punches++;
 		}

@@ -23,6 +23,7 @@
 #include "firsttouch.h"
 #include "kvmnuma.h"
 #include "ram.h"
+#include "trace.h"
 
 /*
  * Per-VM state, created by the first batch served.  The bitmap has one
@@ -113,8 +114,8 @@ static bool gfns_are_ram(struct kvm *kvm, u64 gfn, u64 npages)
 }
 
 /* Caller holds kvm->srcu.  A range may span adjacent memslots. */
-static void discard_gfn_range(struct kvm *kvm, struct kvmnuma_ft *ft,
-			      u64 gfn, u64 npages,
+static void discard_gfn_range(struct kvmnuma_vm *vm, struct kvm *kvm,
+			      struct kvmnuma_ft *ft, u64 gfn, u64 npages,
 			      struct kvmnuma_discard_result *res)
 {
 	while (npages) {
@@ -124,6 +125,9 @@ static void discard_gfn_range(struct kvm *kvm, struct kvmnuma_ft *ft,
 
 		kvmnuma_discard_hva_range(kvm->mm, gfn_to_hva_memslot(slot, gfn),
 					  n << PAGE_SHIFT, res);
+		if (res->discarded != before)
+			trace_kvmnuma_discard(vm, gfn, res->discarded - before,
+					      res->kind);
 		/*
 		 * Track re-faults only when the whole piece went back.  Other
 		 * vCPUs set and the fault probe clears bits of the same words:
@@ -181,9 +185,10 @@ int kvmnuma_ft_state(struct kvmnuma_vm *vm, char *buf, size_t size)
 }
 
 static long reject_batch(struct kvmnuma_vm *vm, long code, const char *why,
-			 u32 index)
+			 unsigned long count, u32 index)
 {
 	atomic64_inc(&vm->stats.bad_batches);
+	trace_kvmnuma_batch(vm, count, 0, 0, code);
 	pr_info_ratelimited("VM %s: batch rejected: %s (entry %u)\n",
 			    vm->id, why, index);
 	return code;
@@ -200,19 +205,19 @@ static long serve_batch(struct kvmnuma_vm *vm, struct kvm *kvm,
 
 	if (kvm_read_guest(kvm, gpa, buf->raw, count * sizeof(u64)))
 		return reject_batch(vm, KVMNUMA_RES_EFAULT,
-				    "array not in guest memory", 0);
+				    "array not in guest memory", count, 0);
 	ret = kvmnuma_batch_decode(buf->raw, count, buf->entries, &bad);
 	if (ret)
-		return reject_batch(vm, ret, "malformed entry", bad);
+		return reject_batch(vm, ret, "malformed entry", count, bad);
 	for (i = 0; i < count; i++)
 		if (!gfns_are_ram(kvm, buf->entries[i].gfn,
 				  1ULL << buf->entries[i].order))
 			return reject_batch(vm, KVMNUMA_RES_EINVAL,
-					    "pages outside guest RAM", i);
+					    "pages outside guest RAM", count, i);
 	ret = kvmnuma_batch_free_ranges(buf->entries, count, &buf->scratch,
 					buf->ranges, &result);
 	if (ret)
-		return reject_batch(vm, ret, "inconsistent batch", 0);
+		return reject_batch(vm, ret, "inconsistent batch", count, 0);
 
 	ft = ft_state(vm, kvm);
 	if (!ft)
@@ -220,9 +225,11 @@ static long serve_batch(struct kvmnuma_vm *vm, struct kvm *kvm,
 
 	atomic64_inc(&vm->stats.batches);
 	atomic64_add(count, &vm->stats.entries);
+	trace_kvmnuma_batch(vm, count, result.freed_pages,
+			    result.allocated_pages, 0);
 	kvmnuma_discard_delay();
 	for (i = 0; i < result.nr_ranges; i++)
-		discard_gfn_range(kvm, ft, buf->ranges[i].gfn,
+		discard_gfn_range(vm, kvm, ft, buf->ranges[i].gfn,
 				  buf->ranges[i].npages, &res);
 	atomic64_add(res.discarded, &vm->stats.pages_discarded);
 	atomic64_add(res.not_discardable, &vm->stats.pages_not_discardable);
@@ -276,10 +283,10 @@ long kvmnuma_ft_flush(struct kvmnuma_vm *vm, struct kvm_vcpu *vcpu,
 	}
 	if (count > KVMNUMA_MAX_BATCH)
 		return reject_batch(vm, KVMNUMA_RES_E2BIG, "too many entries",
-				    0);
+				    count, 0);
 	if (!IS_ALIGNED(gpa, sizeof(u64)) || gpa + count * sizeof(u64) < gpa)
 		return reject_batch(vm, KVMNUMA_RES_EINVAL, "bad array address",
-				    0);
+				    count, 0);
 	if (!count)
 		return KVMNUMA_RES_OK;
 
@@ -310,7 +317,10 @@ void kvmnuma_ft_tdp_fault(struct kvmnuma_vm *vm, u64 gfn)
 	    !test_bit(bit, ft->discarded))
 		return;
 	if (test_and_clear_bit(bit, ft->discarded)) {
+		int node = numa_node_id();
+
 		atomic64_inc(&vm->stats.refaults);
-		atomic64_inc(&vm->stats.refaults_node[numa_node_id()]);
+		atomic64_inc(&vm->stats.refaults_node[node]);
+		trace_kvmnuma_refault(vm, gfn, node);
 	}
 }

@@ -59,6 +59,7 @@
 #include "moves.h"
 #include "placement.h"
 #include "ram.h"
+#include "trace.h"
 
 /* Contiguous frames faulted per get_user_pages_remote() call. */
 #define GUP_BATCH 64
@@ -121,6 +122,8 @@ static void placement_move_done(struct kvmnuma_move *m, u64 moved,
 		kvmnuma_tally_answer(&place->tally, m->rec.npages, moved,
 				     m->error == -ENOMEM, cancelled);
 	spin_unlock(&place->lock);
+	trace_kvmnuma_move_done(pm->vm, "placement", m->rec.id, m->rec.npages,
+				moved, NUMA_NO_NODE, m->rec.node, cancelled);
 	atomic_dec(&pm->vm->orders);
 	wake_up(&place->orders_wq);
 	kvmnuma_vm_put(pm->vm);
@@ -169,6 +172,8 @@ static void flush_move_run(struct node_walk *w)
 	w->committed += w->move_npages;
 	flush_visit(w);
 	atomic_inc(&vm->orders);
+	trace_kvmnuma_move_queued(vm, "placement", w->move_npages,
+				  NUMA_NO_NODE, w->node);
 	kvmnuma_moves_queue(&pm->move);
 	w->move_npages = 0;
 }
@@ -360,6 +365,17 @@ static void reset_tally(struct node_walk *w, u64 total)
 	WRITE_ONCE(place->largest_page_shift, PAGE_SHIFT);
 }
 
+/* Tracepoint kvmnuma_placement_progress; the tally only when it is on. */
+static void trace_progress(struct kvmnuma_vm *vm, int node)
+{
+	struct kvmnuma_tally t;
+
+	if (!trace_kvmnuma_placement_progress_enabled())
+		return;
+	kvmnuma_placement_tally(vm, &t);
+	trace_kvmnuma_placement_progress(vm, node, &t);
+}
+
 static void walk_all_nodes(struct kvmnuma_vm *vm, struct node_walk *w,
 			   const nodemask_t *nodes)
 {
@@ -379,6 +395,7 @@ static void walk_all_nodes(struct kvmnuma_vm *vm, struct node_walk *w,
 			walk_node(w);
 		if (walk_cancelled(w))
 			return;
+		trace_progress(vm, node);
 		w->index++;
 	}
 }
@@ -425,6 +442,7 @@ static void placement_work_fn(struct work_struct *work)
 
 		WRITE_ONCE(place->phase, KVMNUMA_PLACEMENT_DONE);
 		kvmnuma_placement_tally(vm, &t);
+		trace_kvmnuma_placement_progress(vm, NUMA_NO_NODE, &t);
 		pr_info("VM %s: %s over nodes %*pbl: %llu pages in place, %llu to move, %llu unplaceable (%llu without room)\n",
 			vm->id, kvmnuma_policy_name(w->policy),
 			nodemask_pr_args(&nodes), t.placed, t.to_move,

@@ -9,6 +9,9 @@ MANDIR ?= $(PREFIX)/share/man
 DOCDIR ?= $(PREFIX)/share/doc/kvmnuma
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+# libvirt (Debian's, and most distributions') runs the executables in
+# /etc/libvirt/hooks/qemu.d/ whatever PREFIX is: not under PREFIX.
+LIBVIRTHOOKDIR ?= /etc/libvirt/hooks/qemu.d
 INSTALL ?= install
 DEPMOD ?= /sbin/depmod
 # The release of the kernel tree the modules are built against.
@@ -30,6 +33,7 @@ EXAMPLES := scripts/examples/modprobe.d/kvmnuma.conf \
 # removes exactly these.
 TOOL_FILES := $(SBINDIR)/kvmnumactl $(SBINDIR)/kvmnumad $(BINDIR)/kvmnuma-launch \
 	$(SYSTEMDUNITDIR)/kvmnumad.service $(BASHCOMPDIR)/kvmnumactl \
+	$(LIBVIRTHOOKDIR)/kvmnuma \
 	$(foreach m,$(MAN_PAGES),$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m))) \
 	$(foreach d,$(DOCS),$(DOCDIR)/$(notdir $(d))) \
 	$(DOCDIR)/examples/modprobe.d/kvmnuma.conf \
@@ -70,12 +74,15 @@ install-modules: modules
 install-tools: userspace man
 	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSTEMDUNITDIR) \
 		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(DOCDIR)/examples/modprobe.d \
-		$(DESTDIR)$(DOCDIR)/examples/modules-load.d $(DESTDIR)$(DOCDIR)/examples/systemd
+		$(DESTDIR)$(DOCDIR)/examples/modules-load.d $(DESTDIR)$(DOCDIR)/examples/systemd \
+		$(DESTDIR)$(LIBVIRTHOOKDIR)
 	$(INSTALL) -m 755 userspace/kvmnumactl userspace/kvmnumad $(DESTDIR)$(SBINDIR)/
 	sed 's/^version=@VERSION@$$/version=$(VERSION)/' scripts/kvmnuma-launch > $(DESTDIR)$(BINDIR)/kvmnuma-launch
 	chmod 755 $(DESTDIR)$(BINDIR)/kvmnuma-launch
 	sed -e 's|@SBINDIR@|$(SBINDIR)|g' scripts/kvmnumad.service > $(DESTDIR)$(SYSTEMDUNITDIR)/kvmnumad.service
 	chmod 644 $(DESTDIR)$(SYSTEMDUNITDIR)/kvmnumad.service
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' scripts/libvirt-qemu-hook > $(DESTDIR)$(LIBVIRTHOOKDIR)/kvmnuma
+	chmod 755 $(DESTDIR)$(LIBVIRTHOOKDIR)/kvmnuma
 	$(INSTALL) -m 644 scripts/kvmnumactl.bash-completion $(DESTDIR)$(BASHCOMPDIR)/kvmnumactl
 	for m in $(MAN_PAGES); do s=$${m##*.}; \
 		$(INSTALL) -d $(DESTDIR)$(MANDIR)/man$$s && \

@@ -47,7 +47,8 @@ for f in usr/local/sbin/kvmnumactl usr/local/sbin/kvmnumad usr/local/bin/kvmnuma
 	usr/local/share/doc/kvmnuma/sysfs-kernel-kvmnuma \
 	usr/local/share/doc/kvmnuma/examples/modprobe.d/kvmnuma.conf \
 	usr/local/share/doc/kvmnuma/examples/modules-load.d/kvmnuma.conf \
-	usr/local/share/doc/kvmnuma/examples/systemd/kvmnuma-metrics.timer; do
+	usr/local/share/doc/kvmnuma/examples/systemd/kvmnuma-metrics.timer \
+	etc/libvirt/hooks/qemu.d/kvmnuma; do
 	check "installed $f" test -s "$d/$f"
 done
 host_ko=$(ls "$m"/kmod/kvmnuma.ko* 2>/dev/null)
@@ -57,6 +58,8 @@ check "guest driver installed (modules_install)" test -n "$guest_ko"
 check "test module not installed" test -z "$(find "$d" -name 'kvmnuma_hostile*')"
 check "unit runs the installed kvmnumad" \
 	grep -qx "ExecStart=/usr/local/sbin/kvmnumad" "$d/usr/local/lib/systemd/system/kvmnumad.service"
+check "libvirt hook executable, runs the installed kvmnumactl" \
+	sh -c "test -x '$d/etc/libvirt/hooks/qemu.d/kvmnuma' && grep -q '\"/usr/local/sbin/kvmnumactl\"' '$d/etc/libvirt/hooks/qemu.d/kvmnuma'"
 
 # Every version agrees with VERSION.
 v_ctl=$("$d/usr/local/sbin/kvmnumactl" --version | head -1)
