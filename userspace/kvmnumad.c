@@ -153,6 +153,37 @@ static int handle_batch(int fd, const struct kvmnuma_move_order *orders, int n)
 	return 0;
 }
 
+/*
+ * Forcing knob for the stale-order lab scenario: with $KVMNUMAD_TEST_HOLD
+ * naming a FIFO, the first batch read is logged (up to 8 orders) and held
+ * until a line is written to the FIFO, so that the scenario can kill QEMU
+ * and recycle its pid while the orders are in kvmnumad's hands: the window
+ * between read() and move_pages(2), widened without any sleep.
+ */
+static void test_hold(const struct kvmnuma_move_order *orders, int n)
+{
+	static bool held;
+	const char *fifo = getenv("KVMNUMAD_TEST_HOLD");
+	char c;
+	int fd;
+
+	if (held || !fifo || !*fifo)
+		return;
+	held = true;
+	for (int i = 0; i < n && i < 8; i++)
+		log_msg("held order %llu: pid %d node %d start 0x%llx npages %llu",
+			(unsigned long long)orders[i].id, orders[i].pid, orders[i].node,
+			(unsigned long long)orders[i].start,
+			(unsigned long long)orders[i].npages);
+	log_msg("holding %d orders until %s is written (test)", n, fifo);
+	fd = open(fifo, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || read(fd, &c, 1) < 0)
+		log_msg("%s: %s", fifo, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	log_msg("released %d orders", n);
+}
+
 /* Serves orders until a stop signal (0), the device fails (-1), or --once is done (0). */
 static int serve(int fd)
 {
@@ -201,6 +232,7 @@ static int serve(int fd)
 		}
 		if (len % sizeof(orders[0]))
 			log_msg("read %zd bytes: not whole orders; ignoring the tail", len);
+		test_hold(orders, len / sizeof(orders[0]));
 		if (handle_batch(fd, orders, len / sizeof(orders[0])))
 			return -1;
 	}
