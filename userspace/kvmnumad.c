@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -33,7 +34,8 @@
 static bool verbose, once;
 static volatile sig_atomic_t stop_signal;
 static sigset_t stop_set;	/* SIGTERM, SIGINT: blocked except while waiting */
-static unsigned long long total_orders, total_moved, total_failed;
+static unsigned long long total_orders, total_moved, total_failed, total_stale;
+static int confirm_dev = -1;	/* the device, if it is one (see main) */
 
 static void log_msg(const char *fmt, ...)
 {
@@ -115,6 +117,7 @@ static void report(const struct kvmnuma_move_order *o,
 	total_orders++;
 	total_moved += r->moved;
 	total_failed += r->failed;
+	total_stale += r->error == -ESRCH;
 	if (r->error == -EPERM && !told_eperm) {
 		log_msg("move_pages(pid %d): %s: kvmnumad needs CAP_SYS_NICE to move "
 			"another process's pages, and CAP_SYS_PTRACE if QEMU runs as "
@@ -137,9 +140,13 @@ static void report(const struct kvmnuma_move_order *o,
 static int handle_batch(int fd, const struct kvmnuma_move_order *orders, int n)
 {
 	static struct kvmnuma_move_result results[BATCH];
+	unsigned long late = 0;
 	ssize_t len;
 
-	move_orders_exec(orders, n, results);
+	move_orders_exec_bound(confirm_dev, orders, n, results, &late);
+	if (late)
+		log_msg("%lu orders: their process exited or exec'd while move_pages(2) ran "
+			"(its pid may have been recycled): answered as stale", late);
 	for (int i = 0; i < n; i++)
 		report(&orders[i], &results[i]);
 	len = write(fd, results, n * sizeof(results[0]));
@@ -255,6 +262,7 @@ static void usage(FILE *out)
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
+	struct stat st;
 	int fd, ret = 0;
 
 	static const struct option long_options[] = {
@@ -315,6 +323,12 @@ int main(int argc, char **argv)
 			ret = 2;
 			break;
 		}
+		/*
+		 * Orders are confirmed with the module before each move
+		 * (KVMNUMA_IOC_CONFIRM); a regular file standing in for the
+		 * device (tests) cannot confirm anything.
+		 */
+		confirm_dev = fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) ? fd : -1;
 		ret = serve(fd) ? 3 : 0;
 		close(fd);	/* unanswered orders go back to the module's queue */
 		if (once || !ret)
@@ -327,7 +341,7 @@ int main(int argc, char **argv)
 	if (stop_signal)
 		log_msg("stopping on signal %d", (int)stop_signal);
 	if (verbose || total_orders)
-		log_msg("%llu orders, %llu pages moved, %llu failed", total_orders,
-			total_moved, total_failed);
+		log_msg("%llu orders, %llu pages moved, %llu failed, %llu stale (VM gone)",
+			total_orders, total_moved, total_failed, total_stale);
 	return ret;
 }

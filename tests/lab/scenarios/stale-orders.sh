@@ -73,4 +73,8 @@ metric stale_squatter_pages_moved $((after - before))
 expect_eq "squatter pages on node 1 before" 0 "$before"
 expect_eq "squatter pages moved by stale orders" 0 "$((after - before))"
 tail -n 12 "$LAB_RESULTS/kvmnumad.log"
+# kvmnumad's last line: "N orders, N pages moved, N failed, N stale (VM gone)".
+stale=$(sed -n 's/.* \([0-9]*\) stale (VM gone)$/\1/p' "$LAB_RESULTS/kvmnumad.log")
+metric stale_orders_refused "${stale:-0}"
+expect_ge "held orders answered as stale" 1 "${stale:-0}"
 kvmnuma_unload
