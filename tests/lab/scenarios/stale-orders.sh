@@ -59,7 +59,9 @@ done
 expect_eq "the squatter has QEMU's pid" "$qpid" "$sq"
 
 echo go > "$HOLD"
-wait_for 30 sh -c "! kill -0 $daemon 2>/dev/null" || fail "kvmnumad --once did not finish"
+# (kill -0 succeeds on a zombie child: _alive looks at its state.)
+daemon_done() { ! _alive "$daemon"; }
+wait_for 30 daemon_done || fail "kvmnumad --once did not finish"
 wait "$daemon"; note "kvmnumad exit $?"
 echo go >&7
 wait "$sq"
