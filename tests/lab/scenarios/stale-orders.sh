@@ -2,8 +2,9 @@
 # Stale move orders (issue 10, item 5): an order names QEMU by pid; if QEMU
 # exits while kvmnumad holds the order and the pid is recycled, kvmnumad
 # (root, MPOL_MF_MOVE_ALL) must not move the new process's pages.
-# A paused QEMU faults its RAM in on node 0 (prealloc); round-4k orders
-# half of it to node 1 while no kvmnumad runs.  kvmnumad --once reads the
+# A paused QEMU's RAM is placed by round-4k on node 0 alone, then the
+# VM's nodes become 0-1: round-4k orders half of it to node 1 while no
+# kvmnumad runs.  kvmnumad --once reads the
 # orders and holds them (forcing knob $KVMNUMAD_TEST_HOLD, a FIFO); QEMU is
 # killed and reaped, an unrelated process (tools/squatter) gets QEMU's pid
 # (ns_last_pid) and maps anonymous memory, bound to node 0, at the held
@@ -16,13 +17,17 @@ thp_set never
 kvmnuma_load || die "cannot load kvmnuma.ko"
 [ "$(cat /sys/kernel/kvmnuma/daemon_connected)" = 0 ] || die "a kvmnumad is connected"
 
-chroot /hostroot /usr/bin/numactl --preferred=0 /usr/bin/qemu-system-x86_64 \
-	-enable-kvm -S -nodefaults -display none -machine q35,memory-backend=ram -m 64M \
-	-object memory-backend-memfd,id=ram,size=64M,share=on,prealloc=on \
+chroot /hostroot /usr/bin/qemu-system-x86_64 \
+	-enable-kvm -S -nodefaults -display none -machine q35,memory-backend=ram -m 32M \
+	-object memory-backend-memfd,id=ram,size=32M,share=on \
 	</dev/null >/dev/null 2>&1 &
 qpid=$!
 wait_for 5 test -d "$VMS/$qpid" || die "VM $qpid not registered"
+echo 0 > "$VMS/$qpid/nodes" || die "nodes 0 refused"
 echo round-4k > "$VMS/$qpid/policy" || die "round-4k refused"
+wait_for 60 sh -c "[ \"\$(cat $VMS/$qpid/placement/state)\" = done ]" ||
+	die "placement on node 0 not done: $(cat "$VMS/$qpid/placement/state")"
+echo 0-1 > "$VMS/$qpid/nodes" || die "nodes 0-1 refused"
 wait_for 60 sh -c "[ \"\$(cat $VMS/$qpid/placement/state)\" = waiting-for-kvmnumad ]" ||
 	die "no orders waiting: $(cat "$VMS/$qpid/placement/state")"
 grep -H . "$VMS/$qpid/placement/"* | sed "s|$VMS/$qpid/placement/|  |"
