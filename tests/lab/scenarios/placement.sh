@@ -26,6 +26,11 @@ check_layout() {
 	policy=$1 mib=$2 backend=$3
 	pid=$(paused_vm "$mib" "$backend")
 	wait_for 3 test -d "$VMS/$pid" || { fail "$policy/$backend: VM not registered"; return 1; }
+	# kvmnuma registers the VM at KVM_CREATE_VM, before QEMU adds its
+	# memory slots; a policy set in between walks no RAM (pages_total 0,
+	# seen with a cold 9p cache on the 6.1 lab).  Wait for the RAM slots.
+	wait_for 30 sh -c "awk '{ n += \$2 } END { exit !(n >= $mib * 256 - 64) }' $VMS/$pid/memslots" ||
+		fail "$policy/$backend: RAM slots not all there: $(cat "$VMS/$pid/memslots")"
 	t0=$(lab_now)
 	echo "$policy" > "$VMS/$pid/policy" || { fail "$policy/$backend: policy refused"; kill "$pid"; return 1; }
 	wait_for 90 sh -c "[ \"\$(cat $VMS/$pid/placement/state)\" = done ]" ||
