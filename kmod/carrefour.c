@@ -189,6 +189,7 @@ static int queue_move(struct kvmnuma_carrefour *cf, unsigned long hva,
 	cm->from = from;
 	snprintf(cm->who, sizeof(cm->who), "VM %s", vm->id);
 	cm->move.rec.pid = vm->pid;
+	cm->move.mm = vm->kvm->mm;
 	cm->move.rec.node = node;
 	cm->move.rec.start = hva;
 	cm->move.rec.npages = 1;

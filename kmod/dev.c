@@ -78,6 +78,18 @@ static ssize_t dev_write(struct file *file, const char __user *buf,
 	return count * sizeof(res);
 }
 
+/* KVMNUMA_IOC_CONFIRM: see include/kvmnuma/user_abi.h. */
+static long dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	u64 id;
+
+	if (cmd != KVMNUMA_IOC_CONFIRM)
+		return -ENOTTY;
+	if (get_user(id, (u64 __user *)arg))
+		return -EFAULT;
+	return kvmnuma_moves_confirm(id);
+}
+
 static __poll_t dev_poll(struct file *file, poll_table *wait)
 {
 	__poll_t mask = EPOLLOUT | EPOLLWRNORM;
@@ -95,6 +107,8 @@ static const struct file_operations dev_fops = {
 	.read = dev_read,
 	.write = dev_write,
 	.poll = dev_poll,
+	.unlocked_ioctl = dev_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
 };
 
 static struct miscdevice kvmnuma_dev = {

@@ -16,7 +16,9 @@
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/nodemask.h>
+#include <linux/pid.h>
 #include <linux/sched.h>
+#include <linux/sched/task.h>
 #include <linux/wait.h>
 
 #include "../common/tally.h"
@@ -176,6 +178,33 @@ ssize_t kvmnuma_moves_hand_out(size_t max, bool nonblock,
 	}
 	mutex_unlock(&orders_lock);
 	return n ? n : -EFAULT;
+}
+
+int kvmnuma_moves_confirm(u64 id)
+{
+	struct task_struct *task;
+	struct kvmnuma_move *m;
+	int ret = -EINVAL;
+
+	mutex_lock(&orders_lock);
+	list_for_each_entry(m, &in_flight, list) {
+		if (m->rec.id != id)
+			continue;
+		ret = -ESRCH;
+		rcu_read_lock();
+		task = pid_task(find_vpid(m->rec.pid), PIDTYPE_PID);
+		if (task) {
+			/* task->mm changes only under task_lock (exec, exit). */
+			task_lock(task);
+			if (m->mm && task->mm == m->mm)
+				ret = 0;
+			task_unlock(task);
+		}
+		rcu_read_unlock();
+		break;
+	}
+	mutex_unlock(&orders_lock);
+	return ret;
 }
 
 int kvmnuma_moves_complete(const struct kvmnuma_move_result *res)

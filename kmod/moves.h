@@ -18,6 +18,11 @@
  *	rec.pid from address rec.start to node rec.node
  * @list: owned by moves.c while queued
  * @rec: filled by the requester (moves.c sets rec.id)
+ * @mm: the VM's address space (kvm->mm), the process identity the order
+ *	is bound to: kvmnuma_moves_confirm() refuses the order unless rec.pid
+ *	still names a task with this mm.  Compared by address only, never
+ *	dereferenced; the requester holds the VM, hence the kvm, hence its
+ *	mmgrab(), for the order's life, so no other mm can have this address.
  * @owner: what kvmnuma_moves_cancel() matches, a cookie from
  *	kvmnuma_moves_new_owner(); 0: never cancelled
  * @who: names the requester in the log ("VM <id>"); must live until done
@@ -33,6 +38,7 @@
 struct kvmnuma_move {
 	struct list_head list;
 	struct kvmnuma_move_order rec;
+	struct mm_struct *mm;
 	u64 owner;
 	const char *who;
 	int error;
@@ -87,6 +93,15 @@ ssize_t kvmnuma_moves_hand_out(size_t max, bool nonblock,
 			       int (*copy)(void *ctx, size_t i,
 					   const struct kvmnuma_move_order *rec),
 			       void *ctx);
+/*
+ * kvmnumad asks, just before moving the pages of the order @id it read,
+ * whether the order's pid still names the VM's process: 0 if the task
+ * with that pid (in the caller's pid namespace) has the order's mm;
+ * -ESRCH if there is no such task or it has another mm (QEMU exited, its
+ * pid was recycled, or it exec'd); -EINVAL if @id is not an order handed
+ * out and unanswered.
+ */
+int kvmnuma_moves_confirm(u64 id);
 /* kvmnumad's result for an order it read: 0, or -EINVAL for an unknown id. */
 int kvmnuma_moves_complete(const struct kvmnuma_move_result *res);
 bool kvmnuma_moves_any_pending(void);

@@ -161,6 +161,7 @@ static void flush_move_run(struct node_walk *w)
 	pm->generation = w->generation;
 	snprintf(pm->who, sizeof(pm->who), "VM %s", vm->id);
 	pm->move.rec.pid = vm->pid;
+	pm->move.mm = vm->kvm->mm;
 	pm->move.rec.node = w->node;
 	pm->move.rec.start = w->move_hva;
 	pm->move.rec.npages = w->move_npages;

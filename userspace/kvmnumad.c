@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -33,7 +34,8 @@
 static bool verbose, once;
 static volatile sig_atomic_t stop_signal;
 static sigset_t stop_set;	/* SIGTERM, SIGINT: blocked except while waiting */
-static unsigned long long total_orders, total_moved, total_failed;
+static unsigned long long total_orders, total_moved, total_failed, total_stale;
+static int confirm_dev = -1;	/* the device, if it is one (see main) */
 
 static void log_msg(const char *fmt, ...)
 {
@@ -160,6 +162,7 @@ static void report(const struct kvmnuma_move_order *o,
 	total_orders++;
 	total_moved += r->moved;
 	total_failed += r->failed;
+	total_stale += r->error == -ESRCH;
 	if (r->error == -EPERM && !told_eperm) {
 		log_msg("move_pages(pid %d): %s: kvmnumad needs CAP_SYS_NICE to move "
 			"another process's pages, and CAP_SYS_PTRACE if QEMU runs as "
@@ -184,9 +187,13 @@ static void report(const struct kvmnuma_move_order *o,
 static int handle_batch(int fd, const struct kvmnuma_move_order *orders, int n)
 {
 	static struct kvmnuma_move_result results[BATCH];
+	unsigned long late = 0;
 	ssize_t len;
 
-	move_orders_exec(orders, n, results);
+	move_orders_exec_bound(confirm_dev, orders, n, results, &late);
+	if (late)
+		log_msg("%lu orders: their process exited or exec'd while move_pages(2) ran "
+			"(its pid may have been recycled): answered as stale", late);
 	for (int i = 0; i < n; i++)
 		report(&orders[i], &results[i]);
 	len = write(fd, results, n * sizeof(results[0]));
@@ -198,6 +205,37 @@ static int handle_batch(int fd, const struct kvmnuma_move_order *orders, int n)
 	if ((size_t)len != n * sizeof(results[0]))
 		log_msg("the module accepted %zd of %d results", len / (ssize_t)sizeof(results[0]), n);
 	return 0;
+}
+
+/*
+ * Forcing knob for the stale-order lab scenario: with $KVMNUMAD_TEST_HOLD
+ * naming a FIFO, the first batch read is logged (up to 8 orders) and held
+ * until a line is written to the FIFO, so that the scenario can kill QEMU
+ * and recycle its pid while the orders are in kvmnumad's hands: the window
+ * between read() and move_pages(2), widened without any sleep.
+ */
+static void test_hold(const struct kvmnuma_move_order *orders, int n)
+{
+	static bool held;
+	const char *fifo = getenv("KVMNUMAD_TEST_HOLD");
+	char c;
+	int fd;
+
+	if (held || !fifo || !*fifo)
+		return;
+	held = true;
+	for (int i = 0; i < n && i < 8; i++)
+		log_msg("held order %llu: pid %d node %d start 0x%llx npages %llu",
+			(unsigned long long)orders[i].id, orders[i].pid, orders[i].node,
+			(unsigned long long)orders[i].start,
+			(unsigned long long)orders[i].npages);
+	log_msg("holding %d orders until %s is written (test)", n, fifo);
+	fd = open(fifo, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || read(fd, &c, 1) < 0)
+		log_msg("%s: %s", fifo, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	log_msg("released %d orders", n);
 }
 
 /* Serves orders until a stop signal (0), the device fails (-1), or --once is done (0). */
@@ -248,6 +286,7 @@ static int serve(int fd)
 		}
 		if (len % sizeof(orders[0]))
 			log_msg("read %zd bytes: not whole orders; ignoring the tail", len);
+		test_hold(orders, len / sizeof(orders[0]));
 		if (handle_batch(fd, orders, len / sizeof(orders[0])))
 			return -1;
 	}
@@ -270,6 +309,7 @@ static void usage(FILE *out)
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
+	struct stat st;
 	int fd, ret = 0;
 
 	static const struct option long_options[] = {
@@ -330,6 +370,12 @@ int main(int argc, char **argv)
 			ret = 2;
 			break;
 		}
+		/*
+		 * Orders are confirmed with the module before each move
+		 * (KVMNUMA_IOC_CONFIRM); a regular file standing in for the
+		 * device (tests) cannot confirm anything.
+		 */
+		confirm_dev = fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) ? fd : -1;
 		ret = serve(fd) ? 3 : 0;
 		close(fd);	/* unanswered orders go back to the module's queue */
 		if (once || !ret)
@@ -342,7 +388,7 @@ int main(int argc, char **argv)
 	if (stop_signal)
 		log_msg("stopping on signal %d", (int)stop_signal);
 	if (verbose || total_orders)
-		log_msg("%llu orders, %llu pages moved, %llu failed", total_orders,
-			total_moved, total_failed);
+		log_msg("%llu orders, %llu pages moved, %llu failed, %llu stale (VM gone)",
+			total_orders, total_moved, total_failed, total_stale);
 	return ret;
 }

@@ -2,10 +2,14 @@
 #include <errno.h>
 #include <numa.h>
 #include <numaif.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "../common/tally.h"
@@ -191,4 +195,88 @@ void move_orders_exec(const struct kvmnuma_move_order *o, int n,
 		i = last;
 	}
 	free(skip);
+}
+
+/* 0 if the module confirms that order @id still names the VM's process. */
+static int confirm(int dev, __u64 id)
+{
+	return ioctl(dev, KVMNUMA_IOC_CONFIRM, &id) < 0 ? -errno : 0;
+}
+
+static void refuse(const struct kvmnuma_move_order *o,
+		   struct kvmnuma_move_result *r, int err)
+{
+	memset(r, 0, sizeof(*r));
+	r->id = o->id;
+	r->failed = o->npages;
+	r->error = err;
+}
+
+/*
+ * Orders [0, n) all name one pid.  Why a pidfd: a pid number is handed to
+ * another process only after its owner is reaped, and a pidfd refers to
+ * its process, never to a later holder of the number.  If the pidfd's
+ * process still exists after move_pages(2), the pid named that process
+ * from pidfd_open() to the end of the move, so the confirmation and the
+ * move both saw it; and the confirmation says it had the VM's mm.
+ */
+static void exec_pid_run(int dev, const struct kvmnuma_move_order *o, int n,
+			 struct kvmnuma_move_result *r, unsigned long *late)
+{
+	static bool ok[MOVE_CHUNK];
+	int pidfd, err;
+	bool alive;
+
+	if (o[0].pid <= 0) {		/* move_order_exec() says EINVAL */
+		move_orders_exec(o, n, r);
+		return;
+	}
+	pidfd = syscall(SYS_pidfd_open, o[0].pid, 0);
+	err = -errno;
+	for (int k = 0; k < n; k++) {
+		ok[k] = false;
+		if (pidfd < 0)
+			refuse(&o[k], &r[k], err);
+		else if ((err = confirm(dev, o[k].id)))
+			refuse(&o[k], &r[k], err);
+		else
+			ok[k] = true;
+	}
+	if (pidfd < 0)
+		return;
+	for (int a = 0, b; a < n; a = b) {
+		for (b = a; b < n && ok[b]; b++)
+			;
+		if (b > a)
+			move_orders_exec(&o[a], b - a, &r[a]);
+		else
+			b++;
+	}
+	alive = syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) == 0;
+	for (int k = 0; k < n; k++) {
+		if (ok[k] && (!alive || confirm(dev, o[k].id))) {
+			refuse(&o[k], &r[k], -ESRCH);
+			(*late)++;
+		}
+	}
+	close(pidfd);
+}
+
+void move_orders_exec_bound(int dev, const struct kvmnuma_move_order *o, int n,
+			    struct kvmnuma_move_result *r, unsigned long *late)
+{
+	int i = 0;
+
+	if (dev < 0) {
+		move_orders_exec(o, n, r);
+		return;
+	}
+	while (i < n) {
+		int last = i + 1;
+
+		while (last < n && last - i < MOVE_CHUNK && o[last].pid == o[i].pid)
+			last++;
+		exec_pid_run(dev, &o[i], last - i, &r[i], late);
+		i = last;
+	}
 }

@@ -52,4 +52,21 @@ struct move_room {
  */
 int move_room_read(struct move_room *room);
 
+/*
+ * Executes @n orders read from the module's device @dev into @r, moving
+ * nothing for a stale order.  For each run of orders naming one pid: a
+ * pidfd is opened for the pid, each order is confirmed with
+ * KVMNUMA_IOC_CONFIRM (the pid still names a task with the VM's address
+ * space), the confirmed ones are moved as move_orders_exec() does, and
+ * then the pidfd's process must still exist and each order confirm again.
+ * A refused order moves nothing: r->error is the refusal (-ESRCH: stale),
+ * every page failed.  An order that fails only the check after the move
+ * (the process exited, so its pid may have been recycled, or it exec'd,
+ * while move_pages(2) ran) also gets -ESRCH, and is counted in *@late.
+ * @dev < 0: no module to ask (a regular file standing in for the device
+ * in tests): orders are moved unconfirmed, as by move_orders_exec().
+ */
+void move_orders_exec_bound(int dev, const struct kvmnuma_move_order *o, int n,
+			    struct kvmnuma_move_result *r, unsigned long *late);
+
 #endif /* KVMNUMA_MOVE_EXEC_H */

@@ -14,15 +14,32 @@
  *   write() takes whole struct kvmnuma_move_result records, one per order
  *           read, in any order; a record for an unknown id gets EINVAL (the
  *           records before it are accepted; the return value counts them).
+ *   ioctl(KVMNUMA_IOC_CONFIRM, &id) (__u64 id of an order read and not yet
+ *           answered): 0 if the order's pid names, in the caller's pid
+ *           namespace, a task whose address space is still the VM's;
+ *           -ESRCH if no task has that pid or its address space is another
+ *           (QEMU exited and the pid was recycled, or it exec'd): the order
+ *           is stale, answer it with error -ESRCH and move nothing;
+ *           -EINVAL for an unknown id; -EFAULT for a bad pointer.
+ *           The pid in an order is a name, the address space the identity:
+ *           kvmnumad opens a pidfd for the pid before it asks and checks
+ *           that the pidfd's process still exists after move_pages(2); a
+ *           pid number is recycled only after its process is reaped, so
+ *           success on both sides means the pages moved were the VM's
+ *           (Documentation/architecture.rst, "Stale move orders").
  *   Orders read and not answered when the file is closed go back to the
  *   pending queue.
  */
 #ifndef KVMNUMA_USER_ABI_H
 #define KVMNUMA_USER_ABI_H
 
+#include <linux/ioctl.h>
 #include <linux/types.h>
 
 #define KVMNUMA_DEV_NAME	"kvmnuma"
+
+/* Is the order (its __u64 id) still bound to the VM's process?  See above. */
+#define KVMNUMA_IOC_CONFIRM	_IOW(0xb7, 1, __u64)
 
 /* Move npages pages of pid's address space, from start, to node. */
 struct kvmnuma_move_order {

@@ -11,7 +11,7 @@
 #   LAB_TREE       the project tree's path on the build machine, which is also
 #                  its path for anything run under `chroot /hostroot` (QEMU)
 #   LAB_TREE_L1    the same tree as L1 sees it (/hostroot$LAB_TREE), read-only
-#   LAB_TOOLS      static helpers (gfn2node, l2chan), runnable in L1 directly
+#   LAB_TOOLS      static helpers (gfn2node, l2chan, squatter), runnable in L1 directly
 #   LAB_RESULTS    writable directory copied back as build/lab/results/NAME/
 #   LAB_WORK       scratch directory in L1 (tmpfs)
 #   LAB_NODES      number of L1 NUMA nodes; LAB_KVER kernel version

@@ -449,6 +449,97 @@ expect "launch 1G pages, odd size: exit 1" 1 "$launch" --name a --mem 1000 --vcp
 expect "launch first-touch on hugetlbfs: exit 1" 1 "$launch" --name a --mem 2048 --vcpus 1 --policy first-touch --hugepages 2M --dry-run
 expect "launch, module not loaded: exit 2" 2 env KVMNUMA_SYSFS="$tmp/none" "$launch" --name a --mem 64 --vcpus 1
 
+echo "== kvmnuma-launch: private run directory, checked QMP replies"
+# A fake QEMU (userspace/tests/fakeqemu) registers itself in a fake module
+# tree and answers QMP as $FAKEQMP_CONT says.
+lsys=$tmp/lsys
+mkdir -p "$lsys/vms"; echo 1 >"$lsys/abi_version"
+fq=$repo/userspace/tests/fakeqemu
+# flaunch NAME WANT_RC RUNDIR CONT [ENV...]: launches "f" on the fake QEMU as
+# a daemon; $out is its stdout, $err its stderr, $fpid the fake QEMU's pid.
+flaunch() {
+	local name=$1 want=$2 rd=$3 cont=$4 rc
+	shift 4
+	out=$(env KVMNUMA_SYSFS="$lsys" KVMNUMA_RUNDIR="$rd" KVMNUMACTL="$ctl" FAKEQMP_CONT="$cont" \
+		KVMNUMA_QMP_TIMEOUT=2 "$@" timeout 30 "$launch" --name f --mem 64 --vcpus 1 \
+		--qemu "$fq" --daemonize 2>"$tmp/err")
+	rc=$?
+	err=$(<"$tmp/err")
+	fpid=$(cat "$rd/f.pid" 2>/dev/null)
+	[ -n "$fpid" ] && pids+=("$fpid")
+	if [ "$rc" = "$want" ]; then ok "$name"; else ko "$name" "exit $rc, wanted $want: $out $err"; fi
+}
+# gone NAME: the fake QEMU $fpid was stopped (within 2 s).
+gone() {
+	local _
+	for _ in $(seq 20); do kill -0 "$fpid" 2>/dev/null || { ok "$1"; return; }; sleep 0.1; done
+	ko "$1" "fake QEMU $fpid still runs"
+}
+for client in socat python3; do
+	if ! command -v $client >/dev/null; then skip "QMP replies through $client (not installed)"; continue; fi
+	flaunch "QMP via $client: cont answered return, exit 0" 0 "$tmp/rd-$client-ok" ok KVMNUMA_QMP_CLIENT=$client
+	if [ -n "$fpid" ] && [ "$out" = "$fpid" ]; then ok "QMP via $client: prints the VM id"; else ko "QMP via $client: prints the VM id" "'$out'"; fi
+	kill "$fpid" 2>/dev/null
+	flaunch "QMP via $client: cont answered error, exit 3" 3 "$tmp/rd-$client-err" error KVMNUMA_QMP_CLIENT=$client
+	if [ -z "$out" ]; then ok "QMP via $client: no VM id after a failed cont"; else ko "QMP via $client: no VM id after a failed cont" "'$out'"; fi
+	out=$err; has "QMP via $client: the error is reported" "cannot resume"
+	gone "QMP via $client: QEMU stopped after a failed cont"
+	flaunch "QMP via $client: cont never answered, exit 3" 3 "$tmp/rd-$client-silent" silent KVMNUMA_QMP_CLIENT=$client
+	out=$err; has "QMP via $client: the timeout is reported" "no reply within 2 s"
+	gone "QMP via $client: QEMU stopped after an unanswered cont"
+done
+
+mkdir -m 700 "$tmp/target"; ln -s target "$tmp/rd-link"
+flaunch "run directory: a symlink is refused" 3 "$tmp/rd-link" ok
+[ -e "$tmp/target/f.pid" ] || [ -e "$tmp/target/f.qmp" ] &&
+	ko "run directory: nothing created through the symlink" || ok "run directory: nothing created through the symlink"
+mkdir -m 1777 "$tmp/rd-open"
+flaunch "run directory: mode 1777 is refused" 3 "$tmp/rd-open" ok
+out=$err; has "run directory: the mode is named" "mode 1777 lets group or others in"
+flaunch "run directory: created when missing" 0 "$tmp/rd-new" ok
+kill "$fpid" 2>/dev/null
+if [ "$(stat -c %a "$tmp/rd-new")" = 700 ]; then ok "run directory: created 0700"; else ko "run directory: created 0700" "$(stat -c %a "$tmp/rd-new")"; fi
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	mkdir -m 700 "$tmp/rd-foreign"; chown 65534:65534 "$tmp/rd-foreign"
+	flaunch "run directory: one owned by another user is refused" 3 "$tmp/rd-foreign" ok
+	out=$err; has "run directory: the owner is named" "owned by uid 65534"
+	# nobody without a runtime directory: the old default was
+	# /tmp/kvmnuma-65534/kvmnuma, which anyone could create first.  Plant it
+	# (owned by root, open to all) and a foreign $XDG_RUNTIME_DIR.
+	chmod 755 "$tmp"; chmod 1777 "$lsys/vms"
+	planted=/tmp/kvmnuma-65534 ours_planted=0
+	[ -e "$planted" ] || { mkdir -m 1777 "$planted" "$planted/kvmnuma" && ours_planted=1; }
+	mkdir -m 700 "$tmp/xdg-root"
+	for xdg in "" "$tmp/xdg-root"; do
+		what=${xdg:+"a root-owned XDG_RUNTIME_DIR"}; what=${what:-"no XDG_RUNTIME_DIR"}
+		out=$(env -u XDG_RUNTIME_DIR -u KVMNUMA_RUNDIR -u TMPDIR ${xdg:+XDG_RUNTIME_DIR=$xdg} \
+			KVMNUMA_SYSFS="$lsys" KVMNUMACTL="$ctl" FAKEQMP_CONT=ok KVMNUMA_QMP_TIMEOUT=2 \
+			setpriv --reuid=65534 --regid=65534 --clear-groups \
+			timeout 30 "$launch" --name f --mem 64 --vcpus 1 --qemu "$fq" --daemonize 2>"$tmp/err")
+		rc=$?
+		err=$(<"$tmp/err")
+		[[ $out =~ ^[0-9]+$ ]] && { pids+=("$out"); kill "$out" 2>/dev/null; }
+		if [ "$rc" = 0 ]; then ok "nobody, $what: launches"; else ko "nobody, $what: launches" "exit $rc: $err"; fi
+		if [ -e "$planted/kvmnuma/f.pid" ] || [ -e "$planted/kvmnuma/f.qmp" ]; then
+			ko "nobody, $what: the planted /tmp/kvmnuma-65534 is not used" "$(ls -l "$planted/kvmnuma")"
+			rm -f "$planted/kvmnuma/f.pid" "$planted/kvmnuma/f.qmp"
+		else
+			ok "nobody, $what: the planted /tmp/kvmnuma-65534 is not used"
+		fi
+		d=$(sed -n 's/^kvmnuma-launch: run directory \(\/tmp\/kvmnuma-launch\.[A-Za-z0-9]*\) .*/\1/p' <<<"$err")
+		if [ -n "$d" ] && [ "$(stat -c '%U %a' "$d")" = "nobody 700" ]; then
+			ok "nobody, $what: a fresh private mktemp directory"
+		else
+			ko "nobody, $what: a fresh private mktemp directory" "'$d': $err"
+		fi
+		[ -n "$d" ] && rm -rf "$d"
+	done
+	[ "$ours_planted" = 1 ] && rm -rf "$planted"
+	chmod 700 "$tmp"
+else
+	skip "foreign-owned and unprivileged run directories (need root and setpriv)"
+fi
+
 # Live: real QEMU/KVM, paused; this script plays the module.
 if [ -w /dev/kvm ] && command -v qemu-system-x86_64 >/dev/null && command -v python3 >/dev/null; then
 	rd=$tmp/run
