@@ -24,7 +24,7 @@ USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \
 	-DKVMNUMA_VERSION='"$(VERSION)"'
 
 .PHONY: all modules modules-old userspace guest-progs check check-unit \
-	check-lab soak lint deps demo bench clean help
+	check-lab soak lint deps demo bench compare clean help
 
 all: modules userspace guest-progs
 
@@ -39,6 +39,7 @@ help:
 	@echo "make soak SCENARIOS='a b' [N=20]  run lab scenarios N times: pass counts, failure signatures"
 	@echo "make lint         checkpatch on kernel sources"
 	@echo "make demo         placement demo on the emulated 4-node host"
+	@echo "make compare [QUICK=1]  kvmnuma vs stock KVM, AutoNUMA, free page reporting, interleave (build/compare/)"
 	@echo "make install      modules, tools, unit, man pages... (DESTDIR, PREFIX)"
 	@echo "make uninstall    removes what make install installed (same DESTDIR, PREFIX)"
 	@echo "make dkms-build   DKMS source trees + dkms build for 6.12 and 6.1 in build/dkms/"
@@ -46,7 +47,7 @@ help:
 
 # The lab boots LAB_KVER: whatever the command line says, its modules are
 # built for that kernel.
-check check-lab soak demo bench: override KDIR := $(LAB_KDIR)
+check check-lab soak demo bench compare: override KDIR := $(LAB_KDIR)
 
 # One line when the kernel tree is missing: which package or which option.
 need_kdir = $(if $(wildcard $(1)/.),,$(error no kernel build tree at $(1): install linux-headers-$(notdir $(patsubst %/build,%,$(1))), or pass KDIR=<kernel build tree> (the lab's kernel: KDIR=$(LAB_KDIR))))
@@ -79,6 +80,11 @@ demo: all
 
 bench: all tests/bench/bench_carrefour
 	scripts/bench
+
+# One L1 per configuration, same guest workload (scripts/compare);
+# QUICK=1: 3 configurations, asserts first-touch's locality is the highest.
+compare: all
+	scripts/compare $(if $(filter 1,$(QUICK)),--quick)
 
 clean:
 	-test -d $(KDIR) && $(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null

@@ -20,7 +20,8 @@
 #                  flips static keys on first VM create / last VM destroy,
 #                  which oopsed L1 under multi-threaded TCG).  Scenarios see
 #                  it as one more VM (e.g. in /sys/kernel/kvmnuma); never stop it.
-# L1 state on entry: kernel.numa_balancing=0, THP "always" (see thp_set).
+# L1 state on entry: kernel.numa_balancing=0 (1 if the L1 command line has
+# lab.numa_balancing=1, see scripts/lab/l1-init), THP "always" (see thp_set).
 #
 # This library keeps its state in globals named _something (busybox ash has
 # `local`, but the functions call each other): scenarios should not use
