@@ -21,6 +21,7 @@ struct kvmnuma_carrefour_status {
 	u64 sampler_pressure_skips;	/* pages the sampler left: pressure */
 	u64 rounds_skipped_orders;	/* rounds skipped: orders at the cap */
 	u64 moves_capped;	/* decisions not ordered: orders at the cap */
+	u64 arms_skipped_placement;	/* sampler periods skipped: placement */
 	struct kvmnuma_cf_stats last;	/* the last decision round */
 	/* Samples [accessing node][home node] since the last clear. */
 	u64 matrix[KVMNUMA_CARREFOUR_NODES][KVMNUMA_CARREFOUR_NODES];

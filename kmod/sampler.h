@@ -27,6 +27,8 @@ struct kvmnuma_sampling;
  * struct kvmnuma_sampler_ops - one way of sampling guest accesses
  * @name: as shown in sysfs ("ibs", "software")
  * @sees_page_once: a page yields at most one sample per period
+ * @unmaps: @arm unmaps guest pages from QEMU's page tables (a page move
+ *	of that moment finds nothing to move)
  * @supports: whether guest RAM of @kvm can be sampled; may sleep
  * @get: starts sampling for @s (s->kvm, s->nr_gfns set); 0 or -errno;
  *	may sleep
@@ -40,6 +42,7 @@ struct kvmnuma_sampling;
 struct kvmnuma_sampler_ops {
 	const char *name;
 	bool sees_page_once;
+	bool unmaps;
 	bool (*supports)(struct kvm *kvm);
 	int (*get)(struct kvmnuma_sampling *s);
 	void (*put)(struct kvmnuma_sampling *s);

@@ -202,6 +202,7 @@ static u64 soft_estimate(u32 nr, u64 period_us, u32 maptu_min)
 const struct kvmnuma_sampler_ops kvmnuma_soft_sampler = {
 	.name = "software",
 	.sees_page_once = true,
+	.unmaps = true,
 	.supports = soft_supports,
 	.get = soft_get,
 	.put = soft_put,

@@ -90,7 +90,8 @@ static ssize_t status_show(struct kobject *kobj, struct kobj_attribute *attr,
 				 "round_gate %d\nround_lar_pct %u\nround_imbalance_pct %u\n"
 				 "round_migrate %u\nround_interleave %u\n"
 				 "moves_no_room %llu\nsampler_pressure_skips %llu\n"
-				 "rounds_skipped_orders %llu\nmoves_capped %llu\n",
+				 "rounds_skipped_orders %llu\nmoves_capped %llu\n"
+				 "sampler_placement_skips %llu\n",
 				 st->deciding, st->samples, st->samples_lost,
 				 st->samples_dropped, st->samples_unknown_home,
 				 st->orders_migrate, st->orders_interleave,
@@ -99,7 +100,8 @@ static ssize_t status_show(struct kobject *kobj, struct kobj_attribute *attr,
 				 l->imbalance_pct, l->nr_migrate,
 				 l->nr_interleave, st->moves_no_room,
 				 st->sampler_pressure_skips,
-				 st->rounds_skipped_orders, st->moves_capped);
+				 st->rounds_skipped_orders, st->moves_capped,
+				 st->arms_skipped_placement);
 	kfree(st);
 	return len;
 }
