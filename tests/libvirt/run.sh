@@ -160,30 +160,30 @@ is "placement not done: bounded (< 6 s)" 1 "$((secs < 6))"
 # Hostile domain XML: generated from round4k.xml with one element replaced.
 # hostile NAME SED-EXPR: writes $tmp/NAME.xml.
 hostile() { sed -e "$2" "$here/round4k.xml" > "$tmp/$1.xml"; }
-refused() {	# NAME: exit 0, one log line, kvmnumactl never run
+not_applied() {	# NAME: exit 0, one log line, kvmnumactl never run
 	is "$1: exit 0, one line" "0 1" "$rc $(lines)"
 	is "$1: kvmnumactl not run" "" "$(ctl_log)"
 }
 reset
 hostile opt-policy 's|>round-4k<|>--help<|'
 run "policy that is an option" "$tmp/opt-policy.xml"
-refused "policy '--help'"
+not_applied "policy '--help'"
 reset
 hostile space-policy 's|>round-4k<|>round-4k --nodes 0<|'
 run "policy with a space" "$tmp/space-policy.xml"
-refused "policy with a space"
+not_applied "policy with a space"
 reset
 hostile big-range 's|>0-1</kvmnuma:nodes>|>0-999999</kvmnuma:nodes>|'
 run "huge range" "$tmp/big-range.xml"
-refused "nodes 0-999999"
+not_applied "nodes 0-999999"
 reset
 hostile arabic 's|>0-1</kvmnuma:nodes>|>\xd9\xa1</kvmnuma:nodes>|'
 run "non-ASCII digits" "$tmp/arabic.xml"
-refused "nodes in Arabic-Indic digits"
+not_applied "nodes in Arabic-Indic digits"
 reset
 hostile plus 's|>0-1</kvmnuma:nodes>|>+0-1</kvmnuma:nodes>|'
 run "signed node" "$tmp/plus.xml"
-refused "nodes '+0-1'"
+not_applied "nodes '+0-1'"
 reset
 # 200000 ranges of 4096 nodes each (1.4 MB): refused at once, not expanded.
 awk '{ if (sub(/>0-1<\/kvmnuma:nodes>/, "")) { printf "%s>0-4095", $0
@@ -205,7 +205,7 @@ reset
 	sed -e '1,2d' -e 's|>round-4k<|>&a9;<|' "$here/round4k.xml"
 } > "$tmp/laughs.xml"
 run "billion laughs" "$tmp/laughs.xml"
-refused "billion laughs"
+not_applied "billion laughs"
 is "billion laughs: bounded (< 5 s)" 1 "$((secs < 5))"
 reset
 hostile wrong-ns 's|urn:x-kvmnuma:libvirt:1|urn:x-kvmnuma:libvirt:2|'
