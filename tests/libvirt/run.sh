@@ -52,7 +52,9 @@ chmod +x "$tmp/kvmnumactl"
 # run NAME XML [OP SUBOP]: runs the hook; $out (stderr+stdout), $rc, $secs.
 run() {
 	local t0=$SECONDS
-	out=$("$hook" web "${3:-started}" "${4:-begin}" - < "$here/$2" 2>&1)
+	local xml=$2
+	[ "${xml#/}" = "$xml" ] && xml=$here/$xml	# recorded, or made below
+	out=$("$hook" web "${3:-started}" "${4:-begin}" - < "$xml" 2>&1)
 	rc=$? secs=$((SECONDS - t0))
 }
 lines() { if [ -z "$out" ]; then echo 0; else wc -l <<<"$out"; fi; }
@@ -154,6 +156,62 @@ run "slow placement" round4k.xml
 is "placement not done: exit 0" 0 "$rc"
 has "placement not done: not waited for further" "placement running \(not waited for further\)" "$out"
 is "placement not done: bounded (< 6 s)" 1 "$((secs < 6))"
+
+# Hostile domain XML: generated from round4k.xml with one element replaced.
+# hostile NAME SED-EXPR: writes $tmp/NAME.xml.
+hostile() { sed -e "$2" "$here/round4k.xml" > "$tmp/$1.xml"; }
+not_applied() {	# NAME: exit 0, one log line, kvmnumactl never run
+	is "$1: exit 0, one line" "0 1" "$rc $(lines)"
+	is "$1: kvmnumactl not run" "" "$(ctl_log)"
+}
+reset
+hostile opt-policy 's|>round-4k<|>--help<|'
+run "policy that is an option" "$tmp/opt-policy.xml"
+not_applied "policy '--help'"
+reset
+hostile space-policy 's|>round-4k<|>round-4k --nodes 0<|'
+run "policy with a space" "$tmp/space-policy.xml"
+not_applied "policy with a space"
+reset
+hostile big-range 's|>0-1</kvmnuma:nodes>|>0-999999</kvmnuma:nodes>|'
+run "huge range" "$tmp/big-range.xml"
+not_applied "nodes 0-999999"
+reset
+hostile arabic 's|>0-1</kvmnuma:nodes>|>\xd9\xa1</kvmnuma:nodes>|'
+run "non-ASCII digits" "$tmp/arabic.xml"
+not_applied "nodes in Arabic-Indic digits"
+reset
+hostile plus 's|>0-1</kvmnuma:nodes>|>+0-1</kvmnuma:nodes>|'
+run "signed node" "$tmp/plus.xml"
+not_applied "nodes '+0-1'"
+reset
+# 200000 ranges of 4096 nodes each (1.4 MB): refused at once, not expanded.
+awk '{ if (sub(/>0-1<\/kvmnuma:nodes>/, "")) { printf "%s>0-4095", $0
+	for (i = 1; i < 200000; i++) printf ",0-4095"; print "</kvmnuma:nodes>" } else print }' \
+	"$here/round4k.xml" > "$tmp/long-list.xml"
+run "long node list" "$tmp/long-list.xml"
+n=$(lines) out=${out:0:300}	# a failure would quote 1.4 MB
+is "200000 node ranges: exit 0, one line" "0 1" "$rc $n"
+is "200000 node ranges: kvmnumactl not run" "" "$(ctl_log | cut -c1-100)"
+is "200000 node ranges: bounded (< 5 s)" 1 "$((secs < 5))"
+reset
+# Billion laughs: expat refuses the amplification; the hook logs and exits.
+{
+	echo '<?xml version="1.0"?><!DOCTYPE domain [<!ENTITY a0 "lollollollol">'
+	for i in $(seq 1 9); do
+		printf '<!ENTITY a%d "%s">' "$i" "$(printf "&a$((i - 1));%.0s" $(seq 10))"
+	done
+	echo ']>'
+	sed -e '1,2d' -e 's|>round-4k<|>&a9;<|' "$here/round4k.xml"
+} > "$tmp/laughs.xml"
+run "billion laughs" "$tmp/laughs.xml"
+not_applied "billion laughs"
+is "billion laughs: bounded (< 5 s)" 1 "$((secs < 5))"
+reset
+hostile wrong-ns 's|urn:x-kvmnuma:libvirt:1|urn:x-kvmnuma:libvirt:2|'
+run "wrong namespace" "$tmp/wrong-ns.xml"
+is "other namespace: exit 0, silent" "0 0" "$rc $(lines)"
+is "other namespace: kvmnumactl not run" "" "$(ctl_log)"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -487,6 +487,10 @@ for client in socat python3; do
 	flaunch "QMP via $client: cont never answered, exit 3" 3 "$tmp/rd-$client-silent" silent KVMNUMA_QMP_CLIENT=$client
 	out=$err; has "QMP via $client: the timeout is reported" "no reply within 2 s"
 	gone "QMP via $client: QEMU stopped after an unanswered cont"
+	# Events do not extend the wait: the timeout is per reply, not per line.
+	flaunch "QMP via $client: cont answered by events only, exit 3" 3 "$tmp/rd-$client-chatty" chatty KVMNUMA_QMP_CLIENT=$client
+	out=$err; has "QMP via $client: events only: the timeout is reported" "no reply within 2 s"
+	gone "QMP via $client: QEMU stopped after events only"
 done
 
 mkdir -m 700 "$tmp/target"; ln -s target "$tmp/rd-link"
