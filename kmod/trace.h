@@ -45,7 +45,7 @@ TRACE_EVENT(kvmnuma_batch,
 		__field(bool, rejected)
 	),
 	TP_fast_assign(
-		strscpy(__entry->vm, vm->id, KVMNUMA_TRACE_ID_LEN);
+		strscpy_pad(__entry->vm, vm->id, KVMNUMA_TRACE_ID_LEN);
 		__entry->entries = entries;
 		__entry->frees = frees;
 		__entry->allocs = allocs;
@@ -73,10 +73,10 @@ TRACE_EVENT(kvmnuma_discard,
 		__array(char, backing, KVMNUMA_TRACE_NAME_LEN)
 	),
 	TP_fast_assign(
-		strscpy(__entry->vm, vm->id, KVMNUMA_TRACE_ID_LEN);
+		strscpy_pad(__entry->vm, vm->id, KVMNUMA_TRACE_ID_LEN);
 		__entry->gfn = gfn;
 		__entry->npages = npages;
-		strscpy(__entry->backing, backing ? backing : "unknown",
+		strscpy_pad(__entry->backing, backing ? backing : "unknown",
 			KVMNUMA_TRACE_NAME_LEN);
 	),
 	TP_printk("vm=%s gfn=0x%llx npages=%llu backing=%s",
@@ -97,7 +97,7 @@ TRACE_EVENT(kvmnuma_refault,
 		__field(int, node)
 	),
 	TP_fast_assign(
-		strscpy(__entry->vm, vm->id, KVMNUMA_TRACE_ID_LEN);
+		strscpy_pad(__entry->vm, vm->id, KVMNUMA_TRACE_ID_LEN);
 		__entry->gfn = gfn;
 		__entry->node = node;
 	),
@@ -133,8 +133,8 @@ TRACE_EVENT(kvmnuma_placement_progress,
 		__field(u64, move_failed)
 	),
 	TP_fast_assign(
-		strscpy(__entry->vm, vm->id, KVMNUMA_TRACE_ID_LEN);
-		strscpy(__entry->policy,
+		strscpy_pad(__entry->vm, vm->id, KVMNUMA_TRACE_ID_LEN);
+		strscpy_pad(__entry->policy,
 			kvmnuma_policy_name(READ_ONCE(vm->policy)),
 			KVMNUMA_TRACE_NAME_LEN);
 		__entry->node = node;
@@ -175,8 +175,8 @@ TRACE_EVENT(kvmnuma_move_queued,
 		__field(int, to)
 	),
 	TP_fast_assign(
-		strscpy(__entry->vm, vm->id, KVMNUMA_TRACE_ID_LEN);
-		strscpy(__entry->source, source, KVMNUMA_TRACE_NAME_LEN);
+		strscpy_pad(__entry->vm, vm->id, KVMNUMA_TRACE_ID_LEN);
+		strscpy_pad(__entry->source, source, KVMNUMA_TRACE_NAME_LEN);
 		__entry->pages = pages;
 		__entry->from = from;
 		__entry->to = to;
@@ -211,8 +211,8 @@ TRACE_EVENT(kvmnuma_move_done,
 		__field(int, result)
 	),
 	TP_fast_assign(
-		strscpy(__entry->vm, vm->id, KVMNUMA_TRACE_ID_LEN);
-		strscpy(__entry->source, source, KVMNUMA_TRACE_NAME_LEN);
+		strscpy_pad(__entry->vm, vm->id, KVMNUMA_TRACE_ID_LEN);
+		strscpy_pad(__entry->source, source, KVMNUMA_TRACE_NAME_LEN);
 		__entry->id = id;
 		__entry->pages = pages;
 		__entry->moved = moved;
@@ -260,7 +260,7 @@ TRACE_EVENT(kvmnuma_carrefour_decision,
 		__field(u32, truncated)
 	),
 	TP_fast_assign(
-		strscpy(__entry->vm, vm->id, KVMNUMA_TRACE_ID_LEN);
+		strscpy_pad(__entry->vm, vm->id, KVMNUMA_TRACE_ID_LEN);
 		__entry->round = st->round;
 		__entry->samples = st->samples;
 		__entry->pages = st->pages;
