@@ -10,25 +10,17 @@
 #   make soak SCENARIOS="tests/lab/stress/sampler-zap.sh" N=5
 LAB_L2_BOOT_TIMEOUT=240
 ZAP_SECONDS=${ZAP_SECONDS:-60}
+. "$LAB_TREE_L1/tests/lab/stress/zap-load.inc"
 kvmnuma_load cf_period_ms="${ZAP_PERIOD_MS:-100}" cf_sample_pages="${ZAP_PAGES:-16384}" ||
 	die "cannot load kvmnuma.ko"
 l2_start z --vcpus 2 --pin 0,1 --mem 384 --no-guest-module || die "L2 did not start"
 vm=/sys/kernel/kvmnuma/vms/$(l2_pid z)
 wait_for 5 test -d "$vm" || die "guest VM not in sysfs"
 echo carrefour > "$vm/policy" || die "carrefour refused"
-l2 z '( taskset -c 0 fork-storm -t '"$ZAP_SECONDS"' > /tmp/f0 2>&1 & )
-	( taskset -c 1 fork-storm -t '"$ZAP_SECONDS"' > /tmp/f1 2>&1 & )
-	( taskset -c 0 mem-stress -t '"$ZAP_SECONDS"' -m 16 -k 2 > /tmp/s0 & )
-	( taskset -c 1 mem-stress -t '"$ZAP_SECONDS"' -m 16 -k 2 > /tmp/s1 & )' ||
-	die "workload did not start"
+zap_load_start z
 sleep "$ZAP_SECONDS"
 cat "$vm/carrefour/status" | grep -E '^(samples|periods|deciding) ' || true
-out=$(l2 z 'for f in /tmp/f0 /tmp/f1 /tmp/s0 /tmp/s1; do
-		while ! grep -qE "^(forks|rounds) " $f 2>/dev/null; do sleep 0.5; done; done
-	cat /tmp/f0 /tmp/f1 /tmp/s0 /tmp/s1')
-echo "$out"
-expect_eq "fork-storm and mem-stress reports" 4 "$(echo "$out" | grep -cE '^(forks|rounds) ')"
-expect_eq "mismatches" 0 "$(echo "$out" | awk '/^forks / { m += $6 } /^rounds / { m += $6 } END { print m + 0 }')"
+zap_load_check z
 metric samples "$(awk '$1 == "samples" { print $2 }' "$vm/carrefour/status")"
 l2_stop z
 kvmnuma_unload
