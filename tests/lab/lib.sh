@@ -333,6 +333,12 @@ l2() {
 	_to=$LAB_L2_CMD_TIMEOUT
 	if [ "$1" = -t ]; then _to=$2; shift 2; fi
 	_n=$1; shift
+	# A guest found reset (l2_diag) never answers again: fail at once
+	# instead of waiting out every later command's timeout.
+	if [ -e "$(_l2dir "$_n")/reset" ]; then
+		echo "l2 $_n: the guest reset itself earlier; not sent: $*" >&2
+		return 126
+	fi
 	"$LAB_TOOLS/l2chan" -t "$_to" -p "$(l2_pid "$_n")" "$(_l2dir "$_n")/cmd" "$*"
 	_rc=$?
 	case $_rc in 124|126) l2_console_tail "$_n"; l2_diag "$_n" ;; esac
@@ -356,6 +362,7 @@ l2_diag() {
 	case "$(grep -m1 'VM status' "$LAB_RESULTS/l2-$1.registers.txt")" in
 	*'paused (shutdown)'*)
 		echo "l2_diag $1: the guest reset or shut itself down (triple fault, or panic and reboot): QEMU paused it; registers in l2-$1.registers.txt" >&2
+		: > "$_d/reset"
 		# The emulator's signature (Documentation/lab.md, class 9) if
 		# nothing failed before it; the runner still checks for splats.
 		[ -s "$LAB_WORK/failures" ] || [ -s "$LAB_WORK/labfault" ] ||

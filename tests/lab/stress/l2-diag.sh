@@ -12,6 +12,12 @@ case "$out" in *"reset or shut itself down"*) ;; *) fail "l2_diag did not report
 # QEMU resets the vCPUs before it pauses: the registers are the reset
 # state, not the crash's; the status is what tells.
 expect_ge "vCPU register dumps saved" 2 "$(grep -c '^CPU#' "$LAB_RESULTS/l2-d.registers.txt")"
+# A reset guest never answers again: later commands fail at once (126),
+# not after their timeout each.
+t0=$(lab_now)
+l2 -t 30 d 'echo still there' >/dev/null 2>&1; rc=$?
+expect_eq "status of a command to the reset guest" 126 "$rc"
+expect_le "seconds it took" 2 "$(lab_since "$t0" | cut -d. -f1)"
 # The reset is the emulator's signature (lab-fault) when nothing failed
 # before it; this one was asked for, so the marker is checked and removed.
 expect_eq "lab-fault marker" "L2 guest d reset itself (no failure before it)" "$(cat "$LAB_WORK/labfault" 2>/dev/null)"
