@@ -38,9 +38,13 @@ expect_ge "guest pages backed in L1" 16384 $(( ${n0:-0} + ${n1:-0} ))
 grown1=$(( ${n1:-0} - $(get "$before" node1 | grep . || echo 0) ))
 grown0=$(( ${n0:-0} - $(get "$before" node0 | grep . || echo 0) ))
 # 16384 pages were written; some are pages the guest freed during boot and
-# reuses (already backed, ~3000 seen), hence the margin.  Node 0 must hardly
-# grow: that is what shows the pinning works.
-expect_ge "pages newly backed on node 1 (touched by vCPU 1)" 10000 "$grown1"
+# reuses (already backed in L1, so not "new"), and how many varies with the
+# boot: 9,791 / 11,280 / 13,618 / 13,640 seen (scripts/lab/spread over clean
+# runs; the first failed the old threshold of 10,000).  Half of the pages
+# written keeps a margin of 16% under the lowest seen and still fails if
+# vCPU 1's touches land anywhere but node 1.  Node 0 must hardly grow (0 to
+# 5 seen): that is what shows the pinning works.
+expect_ge "pages newly backed on node 1 (touched by vCPU 1)" 8192 "$grown1"
 expect_le "pages newly backed on node 0" 2000 "$grown0"
 metric node1_new_pages "$grown1"
 metric node0_new_pages "$grown0"
