@@ -391,9 +391,43 @@ l2_diag() {
 		[ -s "$LAB_WORK/failures" ] || [ -s "$LAB_WORK/labfault" ] ||
 			echo "L2 guest $1 reset itself (no failure before it)" > "$LAB_WORK/labfault" ;;
 	*running*)
-		echo "l2_diag $1: the guest is running but did not answer" >&2 ;;
+		echo "l2_diag $1: the guest is running but did not answer" >&2
+		_l2_rip_where "$1" >&2 ;;
 	*)	echo "l2_diag $1: $(grep -m1 'VM status' "$LAB_RESULTS/l2-$1.registers.txt" || echo 'no answer from the monitor')" >&2 ;;
 	esac
+}
+
+# _l2_rip_symbol RIP BASE < "ADDR SIZE FUNC" lines (sorted): "RIP ... is in kvmnuma_guest:
+# FUNC+0xOFF" or "... is not in kvmnuma_guest".  Module text lies within
+# 4 GiB of its base, so the low 32 bits suffice (awk's numbers are doubles).
+_l2_rip_symbol() {
+	awk -v rip="$1" -v base="$2" '
+	function hex(s,  i, v) { v = 0; s = tolower(s); sub(/^0x/, "", s)
+		s = substr(s, length(s) > 8 ? length(s) - 7 : 1)
+		for (i = 1; i <= length(s); i++)
+			v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+		return v }
+	BEGIN { off = (hex(rip) - hex(base) + 4294967296) % 4294967296 }
+	{ a = hex($1); if (a <= off) { f = $3; fa = a; fz = hex($2) } }
+	END { if (f != "" && off < fa + fz)
+		printf "l2_diag: RIP %s is in kvmnuma_guest: %s+0x%x\n", rip, f, off - fa
+	      else printf "l2_diag: RIP %s is not in kvmnuma_guest\n", rip }'
+}
+
+# _l2_rip_where NAME: for each vCPU of a hung guest, say whether its RIP
+# lies in kvmnuma_guest.ko and in which function (its .text base from the
+# console line l2-init writes, the symbols from the .ko: objdump -t).
+_l2_rip_where() {
+	_base=$(sed -n 's/.*kvmnuma_guest \.text at \(0x[0-9a-f]*\).*/\1/p' "$(_l2dir "$1")/console.log" | tail -n 1)
+	[ -n "$_base" ] || return 0
+	_ko=$LAB_TREE_L1/guest-driver/kvmnuma_guest.ko
+	sed -n 's/^RIP=\([0-9a-f]*\).*/\1/p' "$LAB_RESULTS/l2-$1.registers.txt" |
+	while read -r _rip; do
+		# The functions of .text only: .text's base is what l2-init logged.
+		chroot /hostroot objdump -t "${_ko#/hostroot}" 2>/dev/null |
+			awk '/ F \.text\t/ { print $1, $(NF - 1), $NF }' | sort |
+			_l2_rip_symbol "$_rip" "$_base"
+	done
 }
 
 # l2_stop NAME: save L2's dmesg, quit QEMU cleanly (monitor "quit"; SIGTERM,
