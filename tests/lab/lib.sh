@@ -91,10 +91,7 @@ _l2_reset_scan() {
 		[ -e "$_rs_d/reset" ] && continue
 		_rs_n=$(basename "$_rs_d")
 		_alive "$(cat "$_rs_d/pid" 2>/dev/null)" || continue
-		_rs_before=$(wc -c < "$_rs_d/mon.log")
-		echo 'info status' > "$_rs_d/mon.in"
-		wait_for 3 sh -c "tail -c +$((_rs_before + 1)) '$_rs_d/mon.log' | grep -q 'VM status'" || continue
-		tail -c +$((_rs_before + 1)) "$_rs_d/mon.log" | grep -q 'paused (shutdown)' &&
+		_l2_hmp_try 3 "$_rs_n" 'info status' | grep -q 'paused (shutdown)' &&
 			l2_diag "$_rs_n"
 	done
 	return 0
@@ -220,15 +217,22 @@ l2_pin() {
 	done < "$LAB_WORK/.tids"
 }
 
+# _l2_hmp_try SECONDS NAME COMMAND: run a QEMU monitor (HMP) command, print
+# its output; status 1 if no answer within SECONDS.  Never calls fail (fail
+# itself uses it, through _l2_reset_scan).
+_l2_hmp_try() {
+	_hd=$(_l2dir "$2")
+	_before=$(wc -c < "$_hd/mon.log")
+	echo "$3" > "$_hd/mon.in"
+	# Output is complete when a new "(qemu) " prompt has been printed.
+	wait_for "$1" sh -c "tail -c +$((_before + 1)) '$_hd/mon.log' | tail -c 7 | grep -q '(qemu) \$'" ||
+		return 1
+	tail -c +$((_before + 1)) "$_hd/mon.log" | tr -d '\r' | sed -e '1d' -e '$d' | grep -v '^(qemu)'
+}
+
 # l2_hmp NAME COMMAND: run a QEMU monitor (HMP) command, print its output.
 l2_hmp() {
-	_d=$(_l2dir "$1")
-	_before=$(wc -c < "$_d/mon.log")
-	echo "$2" > "$_d/mon.in"
-	# Output is complete when a new "(qemu) " prompt has been printed.
-	wait_for 10 sh -c "tail -c +$((_before + 1)) '$_d/mon.log' | tail -c 7 | grep -q '(qemu) \$'" ||
-		{ fail "l2_hmp $1 '$2': no answer"; return 1; }
-	tail -c +$((_before + 1)) "$_d/mon.log" | tr -d '\r' | sed -e '1d' -e '$d' | grep -v '^(qemu)'
+	_l2_hmp_try 10 "$1" "$2" || { fail "l2_hmp $1 '$2': no answer"; return 1; }
 }
 
 # l2_start NAME [--mem MiB] [--vcpus N] [--pin N0,N1,...] [--anon]
@@ -421,12 +425,13 @@ _l2_rip_where() {
 	_base=$(sed -n 's/.*kvmnuma_guest \.text at \(0x[0-9a-f]*\).*/\1/p' "$(_l2dir "$1")/console.log" | tail -n 1)
 	[ -n "$_base" ] || return 0
 	_ko=$LAB_TREE_L1/guest-driver/kvmnuma_guest.ko
+	# The functions of .text only (.text's base is what l2-init logged),
+	# read once for all vCPUs.
+	chroot /hostroot objdump -t "${_ko#/hostroot}" 2>/dev/null |
+		awk '/ F \.text\t/ { print $1, $(NF - 1), $NF }' | sort > "$LAB_WORK/.ko-text"
 	sed -n 's/^RIP=\([0-9a-f]*\).*/\1/p' "$LAB_RESULTS/l2-$1.registers.txt" |
 	while read -r _rip; do
-		# The functions of .text only: .text's base is what l2-init logged.
-		chroot /hostroot objdump -t "${_ko#/hostroot}" 2>/dev/null |
-			awk '/ F \.text\t/ { print $1, $(NF - 1), $NF }' | sort |
-			_l2_rip_symbol "$_rip" "$_base"
+		_l2_rip_symbol "$_rip" "$_base" < "$LAB_WORK/.ko-text"
 	done
 }
 
