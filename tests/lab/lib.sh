@@ -396,43 +396,141 @@ l2_diag() {
 			echo "L2 guest $1 reset itself (no failure before it)" > "$LAB_WORK/labfault" ;;
 	*running*)
 		echo "l2_diag $1: the guest is running but did not answer" >&2
-		_l2_rip_where "$1" >&2 ;;
+		_l2_hang_diag "$1" ;;
 	*)	echo "l2_diag $1: $(grep -m1 'VM status' "$LAB_RESULTS/l2-$1.registers.txt" || echo 'no answer from the monitor')" >&2 ;;
 	esac
 }
 
-# _l2_rip_symbol RIP BASE < "ADDR SIZE FUNC" lines (sorted): "RIP ... is in kvmnuma_guest:
-# FUNC+0xOFF" or "... is not in kvmnuma_guest".  Module text lies within
-# 4 GiB of its base, so the low 32 bits suffice (awk's numbers are doubles).
-_l2_rip_symbol() {
-	awk -v rip="$1" -v base="$2" '
+# _l2_addr_names KTEXT MODBASE: read kernel addresses (16 hex digits, no
+# 0x) on stdin, print "ADDR WHERE" for each: "kvmnuma_guest:FUNC+0xOFF"
+# (functions of the .ko's .text, MODBASE its .text base from the console
+# line l2-init writes), "kernel:SYM+0xOFF" (L2 runs L1's kernel image:
+# L1's kallsyms relocated by KTEXT, the guest's _text), "module-area" or
+# "-".  Kernel
+# text and modules share the top 32 bits ffffffff, so the low 32 bits
+# compare exactly (awk's numbers are doubles).
+_l2_addr_names() {
+	_ko=$LAB_TREE_L1/guest-driver/kvmnuma_guest.ko
+	{
+		[ -n "$2" ] && chroot /hostroot objdump -t "${_ko#/hostroot}" 2>/dev/null |
+			awk '/ F \.text\t/ { print "K", $1, $(NF - 1), $NF }'
+		# Debian's System.map is a placeholder (the real one is in the
+		# -dbg package); L1 runs the same kernel image, so its own
+		# kallsyms, relocated by the difference of the _text's, serve.
+		# Read once per run (reading kallsyms is slow under TCG), sorted.
+		if [ -n "$1" ] && [ "$(uname -r)" = "$LAB_KVER" ]; then
+			[ -s "$LAB_WORK/.l1-text" ] ||
+				awk 'NF == 3 && $2 ~ /^[Tt]$/ { print "M", $1, 0, $3 }' /proc/kallsyms |
+				sort -k2,2 > "$LAB_WORK/.l1-text"
+			cat "$LAB_WORK/.l1-text"
+		fi
+		echo Q
+		cat
+	} | awk -v ktext="$1" -v mbase="$2" '
 	function hex(s,  i, v) { v = 0; s = tolower(s); sub(/^0x/, "", s)
 		s = substr(s, length(s) > 8 ? length(s) - 7 : 1)
 		for (i = 1; i <= length(s); i++)
 			v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
 		return v }
-	BEGIN { off = (hex(rip) - hex(base) + 4294967296) % 4294967296 }
-	{ a = hex($1); if (a <= off) { f = $3; fa = a; fz = hex($2) } }
-	END { if (f != "" && off < fa + fz)
-		printf "l2_diag: RIP %s is in kvmnuma_guest: %s+0x%x\n", rip, f, off - fa
-	      else printf "l2_diag: RIP %s is not in kvmnuma_guest\n", rip }'
+	# Eight hex digits (busybox awk'"'"'s %x wraps above 2^31).
+	function hex8(v,  i, s) { s = ""
+		for (i = 0; i < 8; i++) { s = substr("0123456789abcdef", v % 16 + 1, 1) s; v = int(v / 16) }
+		return s }
+	function top(s) { s = tolower(s); sub(/^0x/, "", s)
+		return length(s) == 16 && substr(s, 1, 8) == "ffffffff" }
+	BEGIN { kt = ktext == "" ? -1 : hex(ktext); mb = mbase == "" ? -1 : hex(mbase) }
+	# L1 symbols stay strings (16 hex digits compare as numbers do):
+	# converting 80,000 of them costs tens of seconds under TCG.
+	$1 == "M" { if ($4 == "_text") mt = hex($2); n++; ma[n] = $2; mn[n] = $4; next }
+	$1 == "K" { k++; ka[k] = hex($2); kz[k] = hex($3); kn[k] = $4; next }
+	$1 == "Q" { next }
+	{	a = hex($1); w = "-"
+		if (!top($1)) { print $1, w; next }
+		if (mb >= 0) for (i = 1; i <= k; i++)
+			if (a >= mb + ka[i] && a < mb + ka[i] + kz[i])
+				w = sprintf("kvmnuma_guest:%s+0x%x", kn[i], a - mb - ka[i])
+		if (w == "-" && kt >= 0 && n > 0 && a >= kt && a < kt + 67108864) {
+			# The same address in L1, then the last symbol at or below it.
+			q = a - kt + mt; qs = "ffffffff" hex8(q)
+			lo = 1; hi = n; best = 0
+			while (lo <= hi) {
+				mid = int((lo + hi) / 2)
+				if (ma[mid] <= qs) { best = mid; lo = mid + 1 } else hi = mid - 1
+			}
+			# Past the last function (_etext, _einittext): data, not text.
+			if (best > 0 && mn[best] !~ /^_e/)
+				w = sprintf("kernel:%s+0x%x", mn[best], q - hex(ma[best]))
+		}
+		if (w == "-" && a >= 3221225472 && a < 4278190080) w = "module-area"
+		print $1, w }'
 }
 
-# _l2_rip_where NAME: for each vCPU of a hung guest, say whether its RIP
-# lies in kvmnuma_guest.ko and in which function (its .text base from the
-# console line l2-init writes, the symbols from the .ko: objdump -t).
-_l2_rip_where() {
-	_base=$(sed -n 's/.*kvmnuma_guest \.text at \(0x[0-9a-f]*\).*/\1/p' "$(_l2dir "$1")/console.log" | tail -n 1)
-	[ -n "$_base" ] || return 0
-	_ko=$LAB_TREE_L1/guest-driver/kvmnuma_guest.ko
-	# The functions of .text only (.text's base is what l2-init logged),
-	# read once for all vCPUs.
-	chroot /hostroot objdump -t "${_ko#/hostroot}" 2>/dev/null |
-		awk '/ F \.text\t/ { print $1, $(NF - 1), $NF }' | sort > "$LAB_WORK/.ko-text"
-	sed -n 's/^RIP=\([0-9a-f]*\).*/\1/p' "$LAB_RESULTS/l2-$1.registers.txt" |
-	while read -r _rip; do
-		_l2_rip_symbol "$_rip" "$_base" < "$LAB_WORK/.ko-text"
+# _l2_hang_diag NAME: a guest runs but does not answer.  Say, compactly,
+# where each vCPU is (RIP and the kernel/module function it is in, flags,
+# the instructions there, return addresses on its stack) and what L1 does
+# for it (its QEMU threads' state and CPU ticks, KVM's exit counters over
+# 2 s), so that one log line tells a guest loop from a vCPU stuck in L1.
+_l2_hang_diag() {
+	_hd=$(_l2dir "$1")
+	_pid=$(l2_pid "$1")
+	_mbase=$(sed -n 's/.*kvmnuma_guest \.text at 0x\([0-9a-f]*\).*/\1/p' "$_hd/console.log" | tail -n 1)
+	_ktext=$(sed -n 's/.*kernel _text at 0x\([0-9a-f]*\).*/\1/p' "$_hd/console.log" | tail -n 1)
+	_regs=$LAB_RESULTS/l2-$1.registers.txt
+	_out=$LAB_RESULTS/l2-$1.hang.txt
+	: > "$_out"
+	# L1's side first, nearest the moment the guest stopped answering:
+	# every QEMU thread's state and CPU ticks over 2 s, KVM's counters
+	# over the same 2 s, the kernel stack of any vCPU thread that sleeps.
+	[ -d /sys/kernel/debug/kvm ] || mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+	_kvmd=$(ls -d /sys/kernel/debug/kvm/"$_pid"-* 2>/dev/null | head -n 1)
+	_ticks() { for _t in /proc/"$_pid"/task/*; do
+		printf '%s|%s\n' "$(cat "$_t/comm" 2>/dev/null)" "$(sed 's/.*) //' "$_t/stat" 2>/dev/null | cut -d' ' -f1,12,13)"
+		done; }
+	# Counters only (not the *_ns sums or histograms).
+	_kstats() { [ -n "$_kvmd" ] && grep -H '^[0-9]*$' "$_kvmd"/* 2>/dev/null | sed "s|$_kvmd/||" | grep -v '_ns:'; }
+	_ticks > "$LAB_WORK/.hang-t0"; _kstats > "$LAB_WORK/.hang-k0"
+	sleep 2
+	_ticks > "$LAB_WORK/.hang-t1"; _kstats > "$LAB_WORK/.hang-k1"
+	{
+	echo "L1 threads over 2 s (state, user+sys ticks): $(awk -F'|' 'NR == FNR { t0[$1] = $2; next }
+		$1 ~ /KVM|qemu|worker|IO/ { split(t0[$1], a, " "); split($2, b, " ")
+		printf "%s %s +%d+%d; ", $1, b[1], b[2] - a[2], b[3] - a[3] }' "$LAB_WORK/.hang-t0" "$LAB_WORK/.hang-t1")"
+	echo "L1 KVM counters over 2 s: $(awk -F: 'NR == FNR { k0[$1] = $2; next }
+		$2 ~ /^[0-9]+$/ && $2 != k0[$1] { printf "%s +%.0f ", $1, $2 - k0[$1] }' "$LAB_WORK/.hang-k0" "$LAB_WORK/.hang-k1")"
+	for _t in /proc/"$_pid"/task/*; do
+		case "$(cat "$_t/comm" 2>/dev/null)" in
+		*/KVM) [ "$(sed 's/.*) //' "$_t/stat" | cut -d' ' -f1)" = R ] && continue
+			echo "L1 $(cat "$_t/comm") sleeps in: $(head -n 4 "$_t/stack" 2>/dev/null | sed 's/^\[<[^>]*>\] //' | paste -sd ' ' -)" ;;
+		esac
 	done
+	} >> "$_out"
+	# The guest's side: registers from l2_diag's dump; the code at RIP and
+	# the stack from the monitor; every address named in one pass.
+	awk '/^CPU#/ { c = substr($1, 5) }
+	     /^RIP=/ { split($1, r, "="); split($2, f, "="); rip[c] = r[2]; rfl[c] = f[2]
+		       for (i = 3; i <= NF; i++) if ($i ~ /^(CPL|HLT)=/) x[c] = x[c] " " $i }
+	     / RSP=/ { for (i = 1; i <= NF; i++) if ($i ~ /^RSP=/) rsp[c] = substr($i, 5) }
+	     END { for (c in rip) print c, rip[c], rsp[c], rfl[c], x[c] }' "$_regs" | sort -n > "$LAB_WORK/.hang-cpus"
+	: > "$LAB_WORK/.hang-stack"; : > "$LAB_WORK/.hang-code"
+	while read -r _c _rip _rsp _rfl _x; do
+		_l2_hmp_try 3 "$1" "cpu $_c" > /dev/null
+		echo "$_c $(_l2_hmp_try 3 "$1" "x/3i 0x$_rip" | sed 's/^0x[0-9a-f]*: *//' | tr -s ' \t' ' ' | paste -sd ';' -)" >> "$LAB_WORK/.hang-code"
+		_l2_hmp_try 3 "$1" "x/32gx 0x$_rsp" | sed 's/^[0-9a-f]*: *//' | tr ' ' '\n' |
+			sed -n "s/^0x\(ffffffff[89a-f][0-9a-f]*\)\$/$_c \1/p" >> "$LAB_WORK/.hang-stack"
+	done < "$LAB_WORK/.hang-cpus"
+	{ cut -d' ' -f2 "$LAB_WORK/.hang-cpus"; cut -d' ' -f2 "$LAB_WORK/.hang-stack"; } |
+		_l2_addr_names "$_ktext" "$_mbase" > "$LAB_WORK/.hang-names"
+	while read -r _c _rip _rsp _rfl _x; do
+		_if=0; [ $(( 0x$_rfl & 0x200 )) != 0 ] && _if=1
+		_w=$(awk -v a="$_rip" '$1 == a { print $2; exit }' "$LAB_WORK/.hang-names")
+		_code=$(sed -n "s/^$_c //p" "$LAB_WORK/.hang-code" | tail -n 1)
+		echo "vCPU$_c RIP $_rip in $_w, RFL $_rfl (IF=$_if) $_x; code: $_code"
+		_ret=$(awk -v c="$_c" 'NR == FNR { n[$1] = $2; next }
+			$1 == c && n[$2] ~ /^(kernel|kvmnuma_guest):/ && n[$2] !~ /\+0x0$/ { print n[$2] }' \
+			"$LAB_WORK/.hang-names" "$LAB_WORK/.hang-stack" | head -n 8 | paste -sd ' ' -)
+		echo "vCPU$_c stack text words: ${_ret:-none}"
+	done < "$LAB_WORK/.hang-cpus" >> "$_out"
+	sed "s/^/l2_diag $1: /" "$_out" >&2
 }
 
 # l2_stop NAME: save L2's dmesg, quit QEMU cleanly (monitor "quit"; SIGTERM,
