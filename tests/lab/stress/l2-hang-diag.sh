@@ -25,6 +25,15 @@ expect_ge "vCPUs whose stack shows kernel text" 1 "$(echo "$out" | grep -c 'stac
 case "$out" in *"L1 threads over 2 s"*"CPU 0/KVM"*) ;; *) fail "no L1 thread line" ;; esac
 case "$out" in *"L1 KVM counters over 2 s: "*exits*) ;; *) fail "no KVM counter deltas (an idle guest still takes timer exits)" ;; esac
 
+# An idle guest is not the emulator's livelock (class 10); the verdict's
+# thresholds on the figures seen (sampler-zap-autonuma, no kvmnuma).
+case "$out" in *livelocked*) fail "an idle guest called livelocked" ;; esac
+expect_eq "lab-fault marker for an idle guest" "" "$(cat "$LAB_WORK/labfault" 2>/dev/null)"
+expect_ne "verdict on 66,840 exits, 66,823 #PF, 1 unreadable RIP" "" "$(l2_livelock_verdict 66840 66823 1)"
+expect_eq "verdict with the RIP readable" "" "$(l2_livelock_verdict 66840 66823 0)"
+expect_eq "verdict on an idle guest's 138 exits" "" "$(l2_livelock_verdict 138 0 1)"
+expect_eq "verdict on exits that are not #PF" "" "$(l2_livelock_verdict 66840 1000 1)"
+
 # kvmnuma_guest functions: a RIP 5 bytes into mark(), which the guest
 # loaded at the base its console logged.
 base=$(sed -n 's/.*kvmnuma_guest \.text at 0x\([0-9a-f]*\).*/\1/p' "$(_l2dir h)/console.log" | tail -n 1)
