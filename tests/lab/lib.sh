@@ -571,9 +571,12 @@ l2_stop() {
 	_pid=$(l2_pid "$1")
 	[ -n "$_pid" ] || { fail "l2_stop $1: no such guest"; return 1; }
 	[ "$(cat "$_d/state" 2>/dev/null)" = stopped ] && return 0
-	if _alive "$_pid" && [ ! -e "$_d/reset" ]; then
-		"$LAB_TOOLS/l2chan" -t 20 -p "$_pid" "$_d/cmd" dmesg > "$LAB_RESULTS/l2-$1.dmesg.txt" 2>&1 ||
-			note "$1: could not read dmesg"
+	if _alive "$_pid"; then
+		# A guest found reset or livelocked (l2_diag) cannot answer.
+		if [ ! -e "$_d/reset" ]; then
+			"$LAB_TOOLS/l2chan" -t 20 -p "$_pid" "$_d/cmd" dmesg > "$LAB_RESULTS/l2-$1.dmesg.txt" 2>&1 ||
+				note "$1: could not read dmesg"
+		fi
 		echo quit > "$_d/mon.in"
 		if ! wait_for 15 sh -c "! { [ -r /proc/$_pid/stat ] && [ \"\$(sed 's/.*) //' /proc/$_pid/stat | cut -c1)\" != Z ]; }"; then
 			note "$1: QEMU ignored quit; SIGTERM"

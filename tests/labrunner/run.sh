@@ -3,7 +3,9 @@
 # a splat anywhere fails a scenario, except the RCU stall report of a guest
 # l2_diag found livelocked (Documentation/lab.md class 10) and L2 console
 # lines the scenario echoed into L1's console when the guest's own console
-# file is there.  Ends with "N passed, N failed".
+# file is there; L1's "corrupted stack end" panic in a vCPU thread as the
+# run's first splat is the emulator's signature (status 3).  Ends with
+# "N passed, N failed".
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 check=$top/scripts/lab/splat-check
@@ -46,5 +48,26 @@ printf '%s\n' '[ 3.0] kvmnuma: loaded' '[ 9.0] WARNING: CPU: 1 PID: 200 at mm/pa
 expect "L1's own warning" splat "$d/l1-console.log"
 printf '%s\n' '[ 3.0] Kernel panic - not syncing: corrupted stack end detected inside scheduler' > "$d/l1-dmesg.txt"
 expect "L1 panic, whatever the guests did" splat "$d/l1-dmesg.txt" "$d/l2-int.console.log"
+# The emulator's L1 panic (lab.md class 3), seen with no kvmnuma code.
+panic='[   72.898460] Kernel panic - not syncing: corrupted stack end detected inside scheduler'
+rm -f "$d"/l2-* "$d"/l1-*
+printf '%s\n' '[ 14.5] kvm: kvm [224]: vcpu0' "$panic" \
+	'[   72.900015] CPU: 0 UID: 0 PID: 240 Comm: CPU 0/KVM Not tainted 6.12.117+deb12-amd64 #1' \
+	'[   72.901213] Call Trace:' > "$d/l1-console.log"
+"$check" "$d/l1-console.log" > /dev/null; rc=$?
+if [ $rc = 3 ]; then echo "ok: corrupted stack end in a vCPU thread: lab signature (3)"; p=$((p + 1))
+else echo "FAIL: corrupted stack end in a vCPU thread: status $rc, wanted 3"; f=$((f + 1)); fi
+sed -i 's|Comm: CPU 0/KVM|Comm: kvmnumad|' "$d/l1-console.log"
+expect "corrupted stack end in another thread" splat "$d/l1-console.log"
+printf '%s\n' '[ 60.0] BUG: unable to handle page fault' "$panic" \
+	'[   72.900015] CPU: 0 UID: 0 PID: 240 Comm: CPU 0/KVM Not tainted' > "$d/l1-console.log"
+"$check" "$d/l1-console.log" > /dev/null; rc=$?
+if [ $rc = 0 ]; then echo "ok: the same panic after another splat: a failure (0)"; p=$((p + 1))
+else echo "FAIL: the same panic after another splat: status $rc, wanted 0"; f=$((f + 1)); fi
+printf '%s\n' '[ 9.0] BUG: soft lockup' > "$d/l2-int.console.log"
+printf '%s\n' "$panic" '[   72.900015] CPU: 0 UID: 0 PID: 240 Comm: CPU 0/KVM Not tainted' > "$d/l1-console.log"
+"$check" "$d/l1-dmesg.txt" "$d/l2-int.console.log" "$d/l1-console.log" > /dev/null; rc=$?
+if [ $rc = 0 ]; then echo "ok: the same panic with a guest splat: a failure (0)"; p=$((p + 1))
+else echo "FAIL: the same panic with a guest splat: status $rc, wanted 0"; f=$((f + 1)); fi
 echo "$p passed, $f failed"
 [ "$f" -eq 0 ]
