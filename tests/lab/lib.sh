@@ -405,6 +405,74 @@ l2_running() {
 	done
 }
 
+# -------------------------------------------------------------- paused VMs
+#
+# A paused VM is a QEMU started with -S and no guest kernel: KVM creates the
+# VM and its memslots, but no guest instruction ever runs, so no guest
+# touch competes with what a scenario does to its RAM (placement faults it
+# in, kvmnumad moves it, the sample injector feeds Carrefour).
+
+# vm_paused MIB [--anon | --hugetlb 2M|1G] [--prealloc] [--log FILE]:
+# start a paused q35 QEMU with MIB MiB of guest RAM in one memory backend,
+# in the background; QEMU's pid is then in $!, as after any `cmd &`: take
+# it at once (`vm_paused 256; pid=$!`).  The VM appears in
+# /sys/kernel/kvmnuma/vms a few seconds later (vm_wait).
+#   default     memory-backend-memfd with share=on (4 KiB shmem pages)
+#   --anon      memory-backend-ram (anonymous; THP as thp_set left it)
+#   --hugetlb   memfd on huge pages of that size (reserve them first with
+#               hugepages_set; MIB must be a multiple of the size)
+#   --prealloc  QEMU allocates all of its RAM before it goes on
+#   --log FILE  QEMU's stdout and stderr (default: discarded)
+# Call it in the scenario's own shell, never as `pid=$(vm_paused ...)`:
+# QEMU would be the child of that subshell, and the scenario's
+# `kill PID; wait PID` would not wait for it to exit.  A bad argument is a
+# bug in the scenario: die (so that $! never names an older job).
+vm_paused() {
+	_pv_mib=$1 _pv_log=/dev/null
+	case $_pv_mib in
+	''|*[!0-9]*) die "vm_paused: '$_pv_mib' is not a size in MiB" ;;
+	esac
+	_pv_obj="memory-backend-memfd,id=ram,size=${_pv_mib}M,share=on"
+	shift
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--anon) _pv_obj="memory-backend-ram,id=ram,size=${_pv_mib}M" ;;
+		--hugetlb) _pv_obj="$_pv_obj,hugetlb=on,hugetlbsize=$2"; shift ;;
+		--prealloc) _pv_obj="$_pv_obj,prealloc=on" ;;
+		--log) _pv_log=$2; shift ;;
+		*) die "vm_paused: unknown option $1" ;;
+		esac
+		shift
+	done
+	chroot /hostroot /usr/bin/qemu-system-x86_64 -enable-kvm -S -nodefaults \
+		-display none -machine q35,memory-backend=ram -m "${_pv_mib}M" \
+		-object "$_pv_obj" </dev/null >"$_pv_log" 2>&1 &
+}
+
+# _vm_seen PID: the VM of PID is registered, or QEMU is gone.
+_vm_seen() { [ -d "/sys/kernel/kvmnuma/vms/$1" ] || ! _alive "$1"; }
+
+# vm_wait PID SECONDS: wait until kvmnuma lists the VM of QEMU PID in
+# /sys/kernel/kvmnuma/vms (return 0), for at most SECONDS (whole seconds;
+# QEMU takes ~2.6 s to create its VM in the emulated L1, and the registry
+# scans every scan_interval_ms, 500 ms by default).  Returns 1 on timeout,
+# or at once if QEMU exited first.  Records no failure: the caller does.
+vm_wait() {
+	wait_for "$2" _vm_seen "$1"
+	[ -d "/sys/kernel/kvmnuma/vms/$1" ]
+}
+
+# vm_place PID POLICY SECONDS: write POLICY to the VM's policy and wait
+# until its placement/state is "done", for at most SECONDS (whole seconds).
+# Returns 0 once done; records a failure (policy refused, or the state
+# seen at the timeout) and returns 1 otherwise.
+vm_place() {
+	_vp=/sys/kernel/kvmnuma/vms/$1
+	echo "$2" > "$_vp/policy" || { fail "VM $1: policy $2 refused"; return 1; }
+	wait_for "$3" sh -c "[ \"\$(cat '$_vp/placement/state')\" = done ]" ||
+		{ fail "VM $1: $2 placement '$(cat "$_vp/placement/state")' after $3 s"; return 1; }
+}
+
 # --------------------------------------------------------------- placement
 
 # l2_placement NAME GFN...: "GFN NODE" per guest page (GFN: number, 0x-hex,
