@@ -68,12 +68,9 @@ done
 note "node 1: $(cat "$P") huge pages of 2 MiB, $(node_free_mib 1) MiB free"
 metric node1_free_mib_before "$(node_free_mib 1)"
 
-chroot /hostroot /usr/bin/qemu-system-x86_64 -enable-kvm -S -nodefaults \
-	-display none -machine q35,memory-backend=ram -m "${MIB}M" \
-	-object "memory-backend-memfd,id=ram,size=${MIB}M,share=on" \
-	</dev/null >/dev/null 2>&1 &
+vm_paused "$MIB"
 pid=$!
-wait_for 30 test -d "$VMS/$pid" || die "VM not registered"
+vm_wait "$pid" 30 || die "VM not registered"
 
 dmesg -c > "$LAB_RESULTS/dmesg-before.txt"
 t0=$(lab_now)

@@ -33,18 +33,13 @@ thp_set never
 kvmnuma_load max_orders_per_vm=$CAP || die "cannot load kvmnuma.ko"
 expect_eq "no kvmnumad connected" 0 "$(cat /sys/kernel/kvmnuma/daemon_connected)"
 
-chroot /hostroot /usr/bin/qemu-system-x86_64 -enable-kvm -S -nodefaults \
-	-display none -machine q35,memory-backend=ram -m "${MIB}M" \
-	-object "memory-backend-memfd,id=ram,size=${MIB}M,share=on" \
-	</dev/null >/dev/null 2>&1 &
+vm_paused "$MIB"
 pid=$!
-wait_for 30 test -d "$VMS/$pid" || die "VM not registered"
+vm_wait "$pid" 30 || die "VM not registered"
 
 # Everything on node 0 first (faulted in there by the node-0 worker).
 echo 0 > "$VMS/$pid/nodes" || die "nodes 0 refused"
-echo round-4k > "$VMS/$pid/policy" || die "round-4k refused"
-wait_for 60 sh -c "[ \"\$(cat $VMS/$pid/placement/state)\" = done ]" ||
-	die "node 0 placement: '$(pfile state)'"
+vm_place "$pid" round-4k 60 || exit 1
 
 # Then both nodes: half the pages must move, and nobody moves them.
 echo 0-1 > "$VMS/$pid/nodes" || die "nodes 0-1 refused"

@@ -7,28 +7,16 @@
 
 VMS=/sys/kernel/kvmnuma/vms
 
-# paused_vm MIB memfd|anon: starts a paused QEMU, prints its pid.
-paused_vm() {
-	if [ "$2" = memfd ]; then
-		obj="memory-backend-memfd,id=ram,size=$1M,share=on"
-	else
-		obj="memory-backend-ram,id=ram,size=$1M"
-	fi
-	chroot /hostroot /usr/bin/qemu-system-x86_64 -enable-kvm -S -nodefaults \
-		-display none -machine q35,memory-backend=ram -m "$1M" -object "$obj" \
-		</dev/null >/dev/null 2>&1 &
-	echo $!
-}
-
 # check_layout POLICY MIB BACKEND: sets the policy, waits for the
 # placement, compares every page with the layout.
 check_layout() {
 	policy=$1 mib=$2 backend=$3
-	pid=$(paused_vm "$mib" "$backend")
+	if [ "$backend" = anon ]; then vm_paused "$mib" --anon; else vm_paused "$mib"; fi
+	pid=$!
 	# QEMU takes ~2.6 s to start in the emulated L1 (kernel log), and the
 	# registry scans every 500 ms: 3 s (2 to 3, counted in whole seconds)
 	# was too short.
-	wait_for 30 test -d "$VMS/$pid" || { fail "$policy/$backend: VM not registered"; kill "$pid"; return 1; }
+	vm_wait "$pid" 30 || { fail "$policy/$backend: VM not registered"; kill "$pid"; return 1; }
 	t0=$(lab_now)
 	echo "$policy" > "$VMS/$pid/policy" || { fail "$policy/$backend: policy refused"; kill "$pid"; return 1; }
 	wait_for 90 sh -c "[ \"\$(cat $VMS/$pid/placement/state)\" = done ]" ||
