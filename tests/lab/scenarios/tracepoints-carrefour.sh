@@ -59,11 +59,8 @@ expect_eq "status unchanged while the trace stopped" "$s_mig $s_il $s_ok $s_fail
 cat "$vm/carrefour/status"
 
 trace_events "$pid" "$LAB_RESULTS/trace.txt" > "$LAB_RESULTS/events.txt"
-awk '
+trace_sums "$LAB_RESULTS/events.txt" '
 {
-	delete f
-	for (i = 2; i <= NF; i++)
-		if (split($i, kv, "=") == 2) f[kv[1]] = kv[2]
 	if ($1 == "kvmnuma_carrefour_decision") {
 		rounds++; mig += f["migrate"]; il += f["interleave"]; hot += f["hot_pages"]
 		if (f["gate"] == "open") open++
@@ -75,7 +72,7 @@ awk '
 	}
 }
 END { printf "rounds %d\nopen %d\nhot %d\nmigrate %d\ninterleave %d\nqueued %d\nqueued_0_1 %d\nok %d\nbad %d\n",
-	rounds, open, hot, mig, il, q, q01, ok, bad }' "$LAB_RESULTS/events.txt" > "$LAB_WORK/sums"
+	rounds, open, hot, mig, il, q, q01, ok, bad }' > "$LAB_WORK/sums"
 cat "$LAB_WORK/sums"
 t() { sed -n "s/^$1 //p" "$LAB_WORK/sums"; }
 

@@ -62,11 +62,8 @@ grep ' kvmnuma_' "$LAB_RESULTS/trace.txt" | awk '{ for (i = 1; i <= NF; i++) if 
 
 # One "key value" line per sum, over this VM's events only.
 trace_events "$pid" "$LAB_RESULTS/trace.txt" > "$LAB_RESULTS/events.txt"
-awk '
+trace_sums "$LAB_RESULTS/events.txt" '
 {
-	delete f
-	for (i = 2; i <= NF; i++)
-		if (split($i, kv, "=") == 2) f[kv[1]] = kv[2]
 	if ($1 == "kvmnuma_batch") {
 		if (f["rejected"] == 0) { ok++; entries += f["entries"] } else bad++
 	} else if ($1 == "kvmnuma_discard") {
@@ -86,7 +83,7 @@ END {
 	printf "batches %d\nentries %d\nbad %d\ndiscarded %d\ndiscard_events %d\nrefaults %d\n", ok, entries, bad, disc, nd, rf
 	printf "rf_node "; for (n = 0; n < 8; n++) if (n in rfn) printf "%d:%d ", n, rfn[n]; printf "\n"
 	printf "progress %d\nlast %s\nqueued %d\norders %d\ndone_pages %d\nmoved %d\nfailed %d\n", prog, last, q, nq, dpages, moved, failed
-}' "$LAB_RESULTS/events.txt" > "$LAB_WORK/sums"
+}' > "$LAB_WORK/sums"
 cat "$LAB_WORK/sums"
 t() { sed -n "s/^$1 //p" "$LAB_WORK/sums"; }
 
