@@ -59,6 +59,7 @@ expect_eq "status unchanged while the trace stopped" "$s_mig $s_il $s_ok $s_fail
 cat "$vm/carrefour/status"
 
 trace_events "$pid" "$LAB_RESULTS/trace.txt" > "$LAB_RESULTS/events.txt"
+# shellcheck disable=SC2016  # an awk program
 trace_sums "$LAB_RESULTS/events.txt" '
 {
 	if ($1 == "kvmnuma_carrefour_decision") {
