@@ -58,9 +58,8 @@ expect_eq "status unchanged while the trace stopped" "$s_mig $s_il $s_ok $s_fail
 	"$(st orders_migrate) $(st orders_interleave) $(st moves_ok) $(st moves_failed)"
 cat "$vm/carrefour/status"
 
-trace_events "$pid" "$LAB_RESULTS/trace.txt" > "$LAB_RESULTS/events.txt"
 # shellcheck disable=SC2016  # an awk program
-trace_sums "$LAB_RESULTS/events.txt" '
+trace_sums "$pid" "$LAB_RESULTS/trace.txt" '
 {
 	if ($1 == "kvmnuma_carrefour_decision") {
 		rounds++; mig += f["migrate"]; il += f["interleave"]; hot += f["hot_pages"]

@@ -62,9 +62,8 @@ grep ' kvmnuma_' "$LAB_RESULTS/trace.txt" | awk '{ for (i = 1; i <= NF; i++) if 
 
 # One "key value" line per sum, over this VM's events only.
 t_parse=$(lab_now)
-trace_events "$pid" "$LAB_RESULTS/trace.txt" > "$LAB_RESULTS/events.txt"
 # shellcheck disable=SC2016  # an awk program
-trace_sums "$LAB_RESULTS/events.txt" '
+trace_sums "$pid" "$LAB_RESULTS/trace.txt" '
 {
 	if ($1 == "kvmnuma_batch") {
 		if (f["rejected"] == 0) { ok++; entries += f["entries"] } else bad++
@@ -86,7 +85,7 @@ END {
 	printf "rf_node "; for (n = 0; n < 8; n++) if (n in rfn) printf "%d:%d ", n, rfn[n]; printf "\n"
 	printf "progress %d\nlast %s\nqueued %d\norders %d\ndone_pages %d\nmoved %d\nfailed %d\n", prog, last, q, nq, dpages, moved, failed
 }' > "$LAB_WORK/sums"
-note "events of VM $pid: $(wc -l < "$LAB_RESULTS/events.txt") lines, parsed and summed in $(lab_since "$t_parse") s"
+note "events of VM $pid parsed and summed in $(lab_since "$t_parse") s"
 cat "$LAB_WORK/sums"
 t() { sed -n "s/^$1 //p" "$LAB_WORK/sums"; }
 
