@@ -39,7 +39,8 @@ help:
 	@echo "make soak SCENARIOS='a b' [N=20]  run lab scenarios N times: pass counts, failure signatures"
 	@echo "make lint         checkpatch on kernel sources"
 	@echo "make demo         placement demo on the emulated 4-node host"
-	@echo "make compare [QUICK=1]  kvmnuma vs stock KVM, AutoNUMA, free page reporting, interleave (build/compare/)"
+	@echo "make compare [QUICK=1] [WORKLOADS='reuse2 reuse3'] [CONFIGS='stock first-touch']"
+	@echo "                  kvmnuma vs stock KVM, AutoNUMA, free page reporting, interleave (build/compare/)"
 	@echo "make install      modules, tools, unit, man pages... (DESTDIR, PREFIX)"
 	@echo "make uninstall    removes what make install installed (same DESTDIR, PREFIX)"
 	@echo "make dkms-build   DKMS source trees + dkms build for 6.12 and 6.1 in build/dkms/"
@@ -81,10 +82,12 @@ demo: all
 bench: all tests/bench/bench_carrefour
 	scripts/bench
 
-# One L1 per configuration, same guest workload (scripts/compare);
-# QUICK=1: 3 configurations, asserts first-touch's locality is the highest.
+# One L1 per workload and configuration, same guest (scripts/compare);
+# QUICK=1: reuse2, 3 configurations, asserts first-touch's locality is the
+# highest.  WORKLOADS, CONFIGS: subsets (default: all).
 compare: all
-	scripts/compare $(if $(filter 1,$(QUICK)),--quick)
+	scripts/compare $(if $(filter 1,$(QUICK)),--quick) \
+		$(if $(WORKLOADS),--workloads "$(WORKLOADS)") $(CONFIGS)
 
 clean:
 	-test -d $(KDIR) && $(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null

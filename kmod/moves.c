@@ -17,6 +17,7 @@
 #include <linux/mutex.h>
 #include <linux/nodemask.h>
 #include <linux/pid.h>
+#include <linux/pid_namespace.h>
 #include <linux/sched.h>
 #include <linux/sched/task.h>
 #include <linux/wait.h>
@@ -150,6 +151,26 @@ void kvmnuma_moves_detach(void)
 	atomic_set(&opened, 0);
 }
 
+/*
+ * Orders record the VM's pid as kvmnuma saw it, in the initial pid
+ * namespace; kvmnumad may run in a container's pid namespace (with the
+ * QEMUs it serves), where the same process has another number, or none.
+ * Returns the number of the process whose init-namespace pid is @nr as the
+ * caller's pid namespace names it; 0 if there is no such process or the
+ * caller cannot see it.
+ */
+static pid_t pid_in_caller_ns(pid_t nr)
+{
+	struct pid *pid;
+	pid_t vnr;
+
+	rcu_read_lock();
+	pid = find_pid_ns(nr, &init_pid_ns);
+	vnr = pid ? pid_nr_ns(pid, task_active_pid_ns(current)) : 0;
+	rcu_read_unlock();
+	return vnr;
+}
+
 ssize_t kvmnuma_moves_hand_out(size_t max, bool nonblock,
 			       int (*copy)(void *ctx, size_t i,
 					   const struct kvmnuma_move_order *rec),
@@ -171,7 +192,11 @@ ssize_t kvmnuma_moves_hand_out(size_t max, bool nonblock,
 			return ret;
 	}
 	list_for_each_entry_safe(m, tmp, &pending, list) {
-		if (n == max || copy(ctx, n, &m->rec))
+		struct kvmnuma_move_order rec = m->rec;
+
+		/* In the reader's pid namespace: the pid it passes to move_pages(2). */
+		rec.pid = pid_in_caller_ns(m->rec.pid);
+		if (n == max || copy(ctx, n, &rec))
 			break;
 		list_move_tail(&m->list, &in_flight);
 		n++;
@@ -192,7 +217,14 @@ int kvmnuma_moves_confirm(u64 id)
 			continue;
 		ret = -ESRCH;
 		rcu_read_lock();
-		task = pid_task(find_vpid(m->rec.pid), PIDTYPE_PID);
+		/*
+		 * rec.pid is an init-namespace number; the task must also be
+		 * visible from the caller's namespace, where hand-out gave
+		 * kvmnumad its (constant while it lives) number.
+		 */
+		task = pid_task(find_pid_ns(m->rec.pid, &init_pid_ns), PIDTYPE_PID);
+		if (task && !task_tgid_nr_ns(task, task_active_pid_ns(current)))
+			task = NULL;
 		if (task) {
 			/* task->mm changes only under task_lock (exec, exit). */
 			task_lock(task);

@@ -96,7 +96,8 @@ ssize_t kvmnuma_moves_hand_out(size_t max, bool nonblock,
 /*
  * kvmnumad asks, just before moving the pages of the order @id it read,
  * whether the order's pid still names the VM's process: 0 if the task
- * with that pid (in the caller's pid namespace) has the order's mm;
+ * with that pid has the order's mm and the caller's pid namespace can see
+ * it (hand-out gave the caller the pid as its namespace numbers it);
  * -ESRCH if there is no such task or it has another mm (QEMU exited, its
  * pid was recycled, or it exec'd); -EINVAL if @id is not an order handed
  * out and unanswered.

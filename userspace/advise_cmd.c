@@ -62,7 +62,49 @@ static int read_matrix(const char *id, u64 *matrix)
 	return 0;
 }
 
-int advise_vm(const char *id, unsigned long seconds, bool json)
+/* Accesses in @matrix (read_matrix()'s sum). */
+static u64 matrix_total(const u64 *matrix)
+{
+	u64 total = 0;
+
+	for (unsigned int i = 0; i < NODES * NODES; i++)
+		total += matrix[i];
+	return total;
+}
+
+/*
+ * Waits for the samples: @seconds, or until @min_samples accesses are in
+ * the matrix (read once a second), @seconds then being the bound.  Counts,
+ * not time, are what make the metric meaningful: a guest slowed down (an
+ * overloaded host, an emulator) takes longer to give as many.  Fills
+ * @matrix; returns 0 or -errno; *@waited: seconds actually waited.
+ */
+static int sample(const char *id, unsigned long seconds,
+		  unsigned long min_samples, u64 *matrix,
+		  unsigned long *waited)
+{
+	int ret;
+
+	if (!min_samples) {
+		sleep(seconds);
+		*waited = seconds;
+		return read_matrix(id, matrix);
+	}
+	for (*waited = 0; *waited < seconds;) {
+		sleep(1);
+		++*waited;
+		memset(matrix, 0, NODES * NODES * sizeof(*matrix));
+		ret = read_matrix(id, matrix);
+		if (ret)
+			return ret;
+		if (matrix_total(matrix) >= min_samples)
+			break;
+	}
+	return 0;
+}
+
+int advise_vm(const char *id, unsigned long seconds, unsigned long min_samples,
+	      bool json)
 {
 	static u64 matrix[NODES * NODES], square[NODES * NODES];
 	char sampler[32], was[8], policy[64];
@@ -88,8 +130,7 @@ int advise_vm(const char *id, unsigned long seconds, bool json)
 	}
 	if (!json)
 		fprintf(stderr, "sampling VM %s for %lu s...\n", id, seconds);
-	sleep(seconds);
-	ret = read_matrix(id, matrix);
+	ret = sample(id, seconds, min_samples, matrix, &seconds);
 	vm_write(id, "carrefour/sampling", was);
 	if (ret) {
 		fprintf(stderr, "kvmnumactl: VM %s: cannot read its access matrix: %s\n",

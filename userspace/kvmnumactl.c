@@ -47,6 +47,7 @@ enum {
 	OPT_JSON = 1 << 0, OPT_NODES = 1 << 1, OPT_SAMPLE = 1 << 2,
 	OPT_SECONDS = 1 << 3, OPT_DRY_RUN = 1 << 4, OPT_ONCE = 1 << 5,
 	OPT_SORT = 1 << 6, OPT_LAYOUT = 1 << 7, OPT_WAIT = 1 << 8,
+	OPT_MIN_SAMPLES = 1 << 9,
 };
 
 struct opts {
@@ -54,6 +55,7 @@ struct opts {
 	bool json, dry_run, once, wait;
 	unsigned long sample;
 	unsigned long seconds;
+	unsigned long min_samples;	/* advise: stop at this many accesses */
 	const char *nodes;
 	const char *layout;	/* show --layout FILE */
 	int sort;		/* enum top_sort */
@@ -71,7 +73,8 @@ static const struct command {
 	  "show VM [--sample N] [--json | --layout FILE.png]" },
 	{ "set", 2, OPT_NODES | OPT_WAIT, "set VM POLICY [--nodes LIST] [--wait]" },
 	{ "pin", 1, OPT_DRY_RUN, "pin VM [--dry-run]" },
-	{ "advise", 1, OPT_JSON | OPT_SECONDS, "advise VM [--seconds N] [--json]" },
+	{ "advise", 1, OPT_JSON | OPT_SECONDS | OPT_MIN_SAMPLES,
+	  "advise VM [--seconds N] [--min-samples N] [--json]" },
 	{ "policies", 0, OPT_JSON, "policies [--json]" },
 	{ "metrics", 0, OPT_SAMPLE, "metrics [--sample N]" },
 	{ "layout", -2, 0, "layout OUT.png LABEL=LAYOUT.txt..." },
@@ -86,6 +89,7 @@ static const struct option long_options[] = {
 	{ "nodes", required_argument, NULL, 'n' },
 	{ "sample", required_argument, NULL, 's' },
 	{ "seconds", required_argument, NULL, 't' },
+	{ "min-samples", required_argument, NULL, 'm' },
 	{ "dry-run", no_argument, NULL, 'd' },
 	{ "once", no_argument, NULL, 'o' },
 	{ "sort", required_argument, NULL, 'S' },
@@ -117,7 +121,9 @@ static void usage(FILE *out)
 		"pin spreads the threads \"CPU <n>/KVM\" (QEMU -name ...,debug-threads=on)\n"
 		"    over the VM's nodes, one CPU each.\n"
 		"advise samples the VM's accesses for N s (default 10) and applies the\n"
-		"    thesis' metric: load imbalance -> class -> recommended policy.\n"
+		"    thesis' metric: load imbalance -> class -> recommended policy;\n"
+		"    --min-samples N stops as soon as N accesses are sampled, --seconds\n"
+		"    (then default 60) bounding the wait (a slow guest needs longer).\n"
 		"metrics prints every VM's settings, counters and per-node RAM in the\n"
 		"    Prometheus text format (node_exporter's textfile collector).\n"
 		"top shows per VM and node the resident pages and the rates of re-faults,\n"
@@ -576,6 +582,11 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			if (parse_count("--sample", optarg, &o->sample))
 				return EXIT_USAGE;
 			break;
+		case 'm':
+			o->given |= OPT_MIN_SAMPLES;
+			if (parse_count("--min-samples", optarg, &o->min_samples))
+				return EXIT_USAGE;
+			break;
 		case 't':
 			o->given |= OPT_SECONDS;
 			if (parse_count("--seconds", optarg, &o->seconds))
@@ -623,7 +634,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 
 static const char *const option_names[] = {
 	"--json", "--nodes", "--sample", "--seconds", "--dry-run", "--once",
-	"--sort", "--layout", "--wait",
+	"--sort", "--layout", "--wait", "--min-samples",
 };
 
 /* The command, checked against its operand count and options. */
@@ -707,6 +718,7 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd->name, "set"))
 		return cmd_set(id, args[2], &o);
 	if (!strcmp(cmd->name, "advise"))
-		return advise_vm(id, o.seconds ? o.seconds : 10, o.json);
+		return advise_vm(id, o.seconds ? o.seconds : o.min_samples ? 60 : 10,
+				 o.min_samples, o.json);
 	return cmd_pin(id, &o);
 }

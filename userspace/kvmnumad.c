@@ -157,7 +157,7 @@ static void note_expected(const struct kvmnuma_move_order *o,
 static void report(const struct kvmnuma_move_order *o,
 		   const struct kvmnuma_move_result *r)
 {
-	static bool told_eperm;
+	static bool told_eperm, told_ns;
 
 	total_orders++;
 	total_moved += r->moved;
@@ -169,6 +169,11 @@ static void report(const struct kvmnuma_move_order *o,
 			"another user (run it as root or grant the capabilities)",
 			o->pid, strerror(EPERM));
 		told_eperm = true;
+	} else if (o->pid == 0 && !told_ns) {
+		log_msg("order %llu: its VM's QEMU is not in kvmnumad's pid namespace: "
+			"answered as stale (run kvmnumad in the host's pid namespace or "
+			"in the one of the QEMUs it serves)", (unsigned long long)o->id);
+		told_ns = true;
 	} else if (r->error == -ENOMEM) {
 		note_expected(o, r);
 	} else if (r->error && r->error != -ESRCH && r->error != -EPERM) {

@@ -227,7 +227,13 @@ static void exec_pid_run(int dev, const struct kvmnuma_move_order *o, int n,
 	int pidfd, err;
 	bool alive;
 
-	if (o[0].pid <= 0) {		/* move_order_exec() says EINVAL */
+	if (o[0].pid == 0) {
+		/* The VM's QEMU is outside kvmnumad's pid namespace. */
+		for (int k = 0; k < n; k++)
+			refuse(&o[k], &r[k], -ESRCH);
+		return;
+	}
+	if (o[0].pid < 0) {		/* move_order_exec() says EINVAL */
 		move_orders_exec(o, n, r);
 		return;
 	}

@@ -8,7 +8,10 @@
  *
  * /dev/kvmnuma (misc device, mode 0600, one opener at a time: EBUSY):
  *   read()  returns whole struct kvmnuma_move_order records (at least one;
- *           blocks while none is pending, EAGAIN with O_NONBLOCK); poll()
+ *           blocks while none is pending, EAGAIN with O_NONBLOCK); the
+ *           pid in each is translated into the reader's pid namespace (a
+ *           kvmnumad in a container with its QEMUs), 0 if not visible
+ *           there; poll()
  *           reports POLLIN when orders are pending.  A short buffer
  *           (< one record) gets EINVAL.
  *   write() takes whole struct kvmnuma_move_result records, one per order
@@ -44,7 +47,11 @@
 /* Move npages pages of pid's address space, from start, to node. */
 struct kvmnuma_move_order {
 	__u64 id;		/* echoed in the result */
-	__s32 pid;		/* the VMM process (QEMU) */
+	/*
+	 * The VMM process (QEMU), as the reader's pid namespace numbers it;
+	 * 0 if that namespace cannot see it (answer -ESRCH, move nothing).
+	 */
+	__s32 pid;
 	__s32 node;		/* target NUMA node */
 	__u64 start;		/* page-aligned virtual address in pid */
 	__u64 npages;

@@ -155,6 +155,16 @@ mkdir -p "$d"; echo soft >"$d/sampler"; echo 0 >"$d/sampling"; : >"$d/access_mat
 expect "advise --json" 0 "$ctl" advise "$vm" --seconds=1 --json
 if json_ok; then ok "advise --json is valid JSON (quote in the policy)"; else ko "advise --json is valid JSON" "$out"; fi
 jis "advise --json: keys" "(d['schema_version'], d['vm'], d['policy'], d['samples'])" "(1, '$vm', 'first-touch\"\\\\x', 100)"
+# --min-samples: stops once that many accesses are in (read every second),
+# not after --seconds; --seconds bounds it (and is what JSON reports).
+(sleep 0.5; printf '0 0 30\n0 1 10\n1 1 60\n' >"$d/access_matrix") &
+expect "advise --min-samples reached" 0 "$ctl" advise "$vm" --min-samples 50 --seconds 20 --json
+jis "advise --min-samples: stopped at once, all samples" "(d['seconds'] <= 2, d['samples'])" "(True, 100)"
+(sleep 0.5; printf '0 0 30\n0 1 10\n1 1 60\n' >"$d/access_matrix") &
+expect "advise --min-samples not reached" 0 "$ctl" advise "$vm" --min-samples 1000 --seconds 2 --json
+jis "advise --min-samples: bounded by --seconds" "(d['seconds'], d['samples'])" "(2, 100)"
+expect "advise --min-samples x" 1 "$ctl" advise "$vm" --min-samples x
+expect "list --min-samples (not list's option)" 1 "$ctl" list --min-samples 5
 rm -rf "$d"
 echo none >"$KVMNUMA_SYSFS/vms/$vm/policy"
 # metrics: the Prometheus text format, read back by prometheus_client's parser.

@@ -23,3 +23,18 @@ expect_le "seconds it took" 2 "$(lab_since "$t0" | cut -d. -f1)"
 expect_eq "lab-fault marker" "L2 guest d reset itself (no failure before it)" "$(cat "$LAB_WORK/labfault" 2>/dev/null)"
 rm -f "$LAB_WORK/labfault"
 l2_stop d
+
+# A reset noticed first by a host-side check: the guest resets without any
+# command to it timing out (raw l2chan, not l2), then the scenario records
+# a failure (as carrefour's "no access sampled" did in a CI clone when its
+# guest had died).  fail() must look first and mark the reset as what came
+# before.  The forced failure is then taken back so the scenario can pass.
+l2_start e --vcpus 2 --pin 0,1 --mem 256 --no-guest-module || die "L2 e did not start"
+"$LAB_TOOLS/l2chan" -t 5 -p "$(l2_pid e)" "$(_l2dir e)/cmd" 'echo b > /proc/sysrq-trigger' >/dev/null 2>&1
+sleep 3
+fail "forced: a host-side check failed because its guest had died"
+marker=$(cat "$LAB_WORK/labfault" 2>/dev/null)
+rm -f "$LAB_WORK/labfault" "$LAB_WORK/failures"
+expect_eq "lab-fault marker when a host-side check noticed first" \
+	"L2 guest e reset itself (no failure before it)" "$marker"
+l2_stop e
