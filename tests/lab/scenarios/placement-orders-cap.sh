@@ -15,12 +15,6 @@ BOUND=$((CAP + 64))
 
 pfile() { cat "$VMS/$pid/placement/$1" 2>/dev/null || echo missing; }
 
-off_layout() {
-	awk '{ print $1 "-" $1 + $2 - 1 }' "$VMS/$pid/memslots" |
-		"$LAB_TOOLS/gfn2node" "$pid" "$MIB" - > "$LAB_WORK/layout"
-	awk '{ if ($2 != $1 % 2) bad++ } END { print bad + 0 }' "$LAB_WORK/layout"
-}
-
 # Orders the VM holds: orders_outstanding, or (older modules) the pages
 # pending, which equal the orders here (one page each).
 orders() {
@@ -38,8 +32,7 @@ pid=$!
 vm_wait "$pid" 30 || die "VM not registered"
 
 # Everything on node 0 first (faulted in there by the node-0 worker).
-echo 0 > "$VMS/$pid/nodes" || die "nodes 0 refused"
-vm_place "$pid" round-4k 60 || exit 1
+vm_place "$pid" round-4k 60 0 || exit 1
 
 # Then both nodes: half the pages must move, and nobody moves them.
 echo 0-1 > "$VMS/$pid/nodes" || die "nodes 0-1 refused"
@@ -75,7 +68,7 @@ grep -H . "$VMS/$pid/placement/"* | sed "s|$VMS/$pid/placement/|  |" >&2
 expect_eq "state once kvmnumad runs" done "$state"
 expect_le "orders held while kvmnumad works" "$BOUND" "$max"
 expect_ge "times placement paused at the cap" 1 "$(pfile orders_pauses)"
-off=$(off_layout)
+off=$(vm_off_layout "$pid" "$MIB")
 metric misplaced_after "$off"
 expect_eq "pages off their layout node" 0 "$off"
 

@@ -34,13 +34,6 @@ under_pressure() { node_wmark 1 | awk '{ exit !($1 < $2) }'; }
 
 pfile() { cat "$VMS/$1/placement/$2" 2>/dev/null || echo missing; }
 
-# off_layout PID MIB: pages of guest RAM not on their round-4k node.
-off_layout() {
-	awk '{ print $1 "-" $1 + $2 - 1 }' "$VMS/$1/memslots" |
-		"$LAB_TOOLS/gfn2node" "$1" "$2" - > "$LAB_WORK/layout"
-	awk '{ if ($2 != $1 % 2) bad++ } END { print bad + 0 }' "$LAB_WORK/layout"
-}
-
 wsf0=$(cat "$WSF")
 release() {
 	echo "$wsf0" > "$WSF"
@@ -109,7 +102,7 @@ metric total_place_s "$(lab_since "$t0")"
 grep -H . "$VMS/$a/placement/"* | sed "s|$VMS/$a/placement/|  |" >&2
 expect_eq "A: paused after the pressure" no "$(pfile "$a" paused)"
 expect_eq "A: pages unplaceable" 0 "$(pfile "$a" pages_unplaceable)"
-off=$(off_layout "$a" "$MIB")
+off=$(vm_off_layout "$a" "$MIB")
 metric misplaced_after "$off"
 expect_eq "A: pages off their layout node" 0 "$off"
 warn=$(dmesg | grep -c "page allocation failure")

@@ -25,12 +25,9 @@ check_layout() {
 	grep -H . "$VMS/$pid/placement/"* | sed "s|$VMS/$pid/placement/|  |"
 	# Guest RAM = the VM's writable memory slots (below 1 MiB, QEMU
 	# shadows 256 KiB of RAM with the read-only BIOS area).
-	awk '{ print $1 "-" $1 + $2 - 1 }' "$VMS/$pid/memslots" |
-		"$LAB_TOOLS/gfn2node" "$pid" "$mib" - > "$LAB_WORK/layout"
 	# Frames per interleave unit (busybox awk has no ^ operator).
 	unit=1; [ "$policy" = round-1g ] && unit=262144
-	wrong=$(awk -v u=$unit '{ want = int($1 / u) % 2; if ($2 != want) bad++ }
-		END { print bad + 0 }' "$LAB_WORK/layout")
+	wrong=$(vm_off_layout "$pid" "$mib" "$unit")
 	pages=$(wc -l < "$LAB_WORK/layout")
 	expect_eq "$policy/$backend: pages checked (RAM slots)" \
 		"$(awk '{ n += $2 } END { print n }' "$VMS/$pid/memslots")" "$pages"

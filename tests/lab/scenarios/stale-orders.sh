@@ -20,8 +20,7 @@ kvmnuma_load || die "cannot load kvmnuma.ko"
 vm_paused 32
 qpid=$!
 vm_wait "$qpid" 5 || die "VM $qpid not registered"
-echo 0 > "$VMS/$qpid/nodes" || die "nodes 0 refused"
-vm_place "$qpid" round-4k 60 || exit 1
+vm_place "$qpid" round-4k 60 0 || exit 1
 echo 0-1 > "$VMS/$qpid/nodes" || die "nodes 0-1 refused"
 wait_for 60 sh -c "[ \"\$(cat $VMS/$qpid/placement/state)\" = waiting-for-kvmnumad ]" ||
 	die "no orders waiting: $(cat "$VMS/$qpid/placement/state")"
