@@ -541,14 +541,16 @@ _vm_built() { grep -aq '^VM status' "$2" || ! _alive "$1"; }
 # Returns 1 on timeout, or as soon as QEMU exits.  Records no failure: the
 # caller does.
 # Being listed is not enough: kvmnuma lists a VM at the first scan that
-# finds a RAM memslot, but QEMU 7.2 sets its memslots up one ioctl at a
-# time, and deletes and re-adds them whenever an overlay (SMRAM, the PAM
-# regions of 640 KiB-1 MiB) splits guest RAM, up to the machine reset at
-# the end of its start-up.  A policy written in between places the few
-# slots there are (a clean clone's placement-full-node placed 192 pages of
-# 512 MiB).  QEMU reads its monitor only in its main loop, which starts
-# after that reset: once "info status" is answered, the memslots are the
-# ones the paused VM keeps.
+# finds a RAM memslot, and QEMU 7.2 sets its memslots up one ioctl at a
+# time: guest RAM first as one slot (0+131072 pages for 512 MiB), then
+# deleted and re-added as two (0+192 and 256+130816: 768 KiB-1 MiB becomes
+# BIOS area).  A policy written in between places the slots there are (a
+# clean clone's placement-full-node placed 192 pages of 512 MiB: QEMU's L1
+# vCPU descheduled between two ioctls on a loaded build machine).  QEMU
+# reads its monitor only in its main loop, which starts once the machine
+# is built and reset: when "info status" is answered, the memslots are
+# the ones the paused VM keeps (tests/lab/stress/vm-wait-setup.sh stops
+# QEMU at its first slot: vm_wait must not return).
 vm_wait() {
 	_vw_end=$(( $(cut -d. -f1 /proc/uptime) + $2 ))
 	wait_for "$2" _vm_seen "$1"
