@@ -2,7 +2,7 @@
 # Forcing test for vm_wait (lib.sh): a paused QEMU must have finished
 # setting up its memslots before vm_wait returns.  kvmnuma lists a VM at
 # the first scan that finds a RAM memslot; QEMU 7.2 adds its guest RAM as
-# one slot, then splits it (0-0xc0000, 1 MiB-end) and resets the machine,
+# one slot, then deletes it and adds it back as two (0-0xc0000, 1 MiB-end),
 # one KVM_SET_USER_MEMORY_REGION at a time.  A clean clone's
 # placement-full-node and placement-orders-cap wrote their policy between
 # two of those ioctls (QEMU's L1 vCPU descheduled on a loaded host) and
