@@ -599,6 +599,141 @@ l2_running() {
 	done
 }
 
+# -------------------------------------------------------------- paused VMs
+#
+# A paused VM is a QEMU started with -S and no guest kernel: KVM creates the
+# VM and its memslots, but no guest instruction ever runs, so no guest
+# touch competes with what a scenario does to its RAM (placement faults it
+# in, kvmnumad moves it, the sample injector feeds Carrefour).
+
+# vm_qemu MIB [--anon | --hugetlb 2M|1G] [--prealloc] [--log FILE]: set
+# VM_QEMU to the command line (paths as under chroot /hostroot, which binds
+# $LAB_WORK at the same path) of a paused q35 QEMU with MIB MiB of guest RAM
+# in one memory backend, and VM_QEMU_LOG to FILE (default /dev/null):
+#   default     memory-backend-memfd with share=on (4 KiB shmem pages)
+#   --anon      memory-backend-ram (anonymous; THP as thp_set left it)
+#   --hugetlb   memfd on huge pages of that size (reserve them first with
+#               hugepages_set; MIB must be a multiple of the size)
+#   --prealloc  QEMU allocates all of its RAM before it goes on
+#   --log FILE  QEMU's stdout and stderr, for vm_paused
+# Each call gives the QEMU its own HMP monitor (a pipe chardev in a fresh
+# directory under $LAB_WORK), which vm_wait asks whether QEMU has finished
+# building the machine.  Use it as is for a QEMU that vm_paused cannot
+# start (one in another pid namespace); a bad argument dies.
+vm_qemu() {
+	_pv_mib=$1 VM_QEMU_LOG=/dev/null
+	case $_pv_mib in
+	''|*[!0-9]*) die "vm_qemu: '$_pv_mib' is not a size in MiB" ;;
+	esac
+	_pv_obj="memory-backend-memfd,id=ram,size=${_pv_mib}M,share=on"
+	shift
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--anon) _pv_obj="memory-backend-ram,id=ram,size=${_pv_mib}M" ;;
+		--hugetlb) _pv_obj="$_pv_obj,hugetlb=on,hugetlbsize=$2"; shift ;;
+		--prealloc) _pv_obj="$_pv_obj,prealloc=on" ;;
+		--log) VM_QEMU_LOG=$2; shift ;;
+		*) die "vm_qemu: unknown option $1" ;;
+		esac
+		shift
+	done
+	_pv_mon=$(mktemp -d "$LAB_WORK/vm.XXXXXX") || die "vm_qemu: mktemp"
+	# QEMU opens both with O_RDWR: the FIFO never blocks it, and its
+	# answers go to a plain file nobody has to drain.
+	mkfifo "$_pv_mon/mon.in" && : > "$_pv_mon/mon.out" || die "vm_qemu: monitor files"
+	VM_QEMU="/usr/bin/qemu-system-x86_64 -enable-kvm -S -nodefaults -display none \
+-machine q35,memory-backend=ram -m ${_pv_mib}M -object $_pv_obj \
+-chardev pipe,id=mon,path=$_pv_mon/mon -mon chardev=mon,mode=readline"
+}
+
+# vm_paused MIB [vm_qemu's options]: start the paused QEMU of vm_qemu in
+# the background; QEMU's pid is then in $!, as after any `cmd &`: take it
+# at once (`vm_paused 256; pid=$!`), then vm_wait for it before writing a
+# policy.
+# Call it in the scenario's own shell, never as `pid=$(vm_paused ...)`:
+# QEMU would be the child of that subshell, and the scenario's
+# `kill PID; wait PID` would not wait for it to exit.  A bad argument is a
+# bug in the scenario: die (so that $! never names an older job).
+vm_paused() {
+	vm_qemu "$@"
+	# shellcheck disable=SC2086  # VM_QEMU is a word list by design
+	chroot /hostroot $VM_QEMU </dev/null >"$VM_QEMU_LOG" 2>&1 &
+}
+
+# _vm_seen PID: the VM of PID is registered, or QEMU is gone.
+_vm_seen() { [ -d "/sys/kernel/kvmnuma/vms/$1" ] || ! _alive "$1"; }
+
+# _vm_built PID OUT: QEMU answered the monitor (in OUT), or is gone.
+_vm_built() { grep -aq '^VM status' "$2" || ! _alive "$1"; }
+
+# vm_wait PID SECONDS: wait until the VM of QEMU PID (started from vm_qemu's
+# command line) is listed in /sys/kernel/kvmnuma/vms AND QEMU has finished
+# building its machine (return 0), for at most SECONDS in all (whole
+# seconds; QEMU takes ~2.6 s to create its VM in the emulated L1).
+# Returns 1 on timeout, or as soon as QEMU exits.  Records no failure: the
+# caller does.
+# Being listed is not enough: kvmnuma lists a VM at the first scan that
+# finds a RAM memslot, and QEMU 7.2 sets its memslots up one ioctl at a
+# time: guest RAM first as one slot (0+131072 pages for 512 MiB), then
+# deleted and re-added as two (0+192 and 256+130816: 768 KiB-1 MiB becomes
+# BIOS area).  A policy written in between places the slots there are (a
+# clean clone's placement-full-node placed 192 pages of 512 MiB: QEMU's L1
+# vCPU descheduled between two ioctls on a loaded build machine).  QEMU
+# reads its monitor only in its main loop, which starts once the machine
+# is built and reset: when "info status" is answered, the memslots are
+# the ones the paused VM keeps (tests/lab/stress/vm-wait-setup.sh stops
+# QEMU at its first slot: vm_wait must not return).
+vm_wait() {
+	_vw_end=$(( $(cut -d. -f1 /proc/uptime) + $2 ))
+	wait_for "$2" _vm_seen "$1"
+	[ -d "/sys/kernel/kvmnuma/vms/$1" ] || return 1
+	_vw_mon=$(tr '\0' '\n' < "/proc/$1/cmdline" | sed -n 's/^pipe,id=mon,path=//p')
+	[ -p "$_vw_mon.in" ] || { note "vm_wait $1: QEMU has no monitor of vm_qemu"; return 1; }
+	# Our own read-write descriptor keeps the command in the FIFO even
+	# if QEMU had not opened it yet (a write-only open would block).
+	exec 9<>"$_vw_mon.in"
+	echo "info status" >&9
+	_vw_left=$(( _vw_end - $(cut -d. -f1 /proc/uptime) ))
+	[ "$_vw_left" -ge 1 ] || _vw_left=1
+	wait_for "$_vw_left" _vm_built "$1" "$_vw_mon.out"
+	exec 9>&-
+	grep -aq '^VM status' "$_vw_mon.out" && _alive "$1"
+}
+
+# vm_place PID POLICY SECONDS [NODES]: write NODES (if given) and then
+# POLICY to the VM's nodes and policy, and wait until its placement/state
+# is "done", for at most SECONDS (whole seconds).  Returns 0 once done;
+# records a failure (nodes or policy refused, or the state seen at the
+# timeout) and returns 1 otherwise.
+vm_place() {
+	_vp=/sys/kernel/kvmnuma/vms/$1
+	if [ -n "$4" ]; then
+		echo "$4" > "$_vp/nodes" || { fail "VM $1: nodes $4 refused"; return 1; }
+	fi
+	echo "$2" > "$_vp/policy" || { fail "VM $1: policy $2 refused"; return 1; }
+	wait_for "$3" sh -c "[ \"\$(cat '$_vp/placement/state')\" = done ]" ||
+		{ fail "VM $1: $2 placement '$(cat "$_vp/placement/state")' after $3 s"; return 1; }
+}
+
+# vm_layout PID MIB: "GFN NODE" for every page of the VM's RAM memslots
+# (NODE "-" = not backed); also kept in $LAB_WORK/layout.
+vm_layout() {
+	awk '{ print $1 "-" $1 + $2 - 1 }' "/sys/kernel/kvmnuma/vms/$1/memslots" |
+		"$LAB_TOOLS/gfn2node" "$1" "$2" - > "$LAB_WORK/layout"
+	cat "$LAB_WORK/layout"
+}
+
+# vm_off_layout PID MIB [UNIT]: how many pages of the VM's RAM are not on
+# their interleave node over nodes 0-1, int(gfn / UNIT) % 2 (UNIT in pages:
+# 1 = round-4k, the default; 262144 = round-1g).  A page not backed counts:
+# it is not where the layout wants it.  The layout is left in
+# $LAB_WORK/layout.
+vm_off_layout() {
+	vm_layout "$1" "$2" > /dev/null
+	awk -v u="${3:-1}" '{ if ($2 != int($1 / u) % 2) bad++ } END { print bad + 0 }' \
+		"$LAB_WORK/layout"
+}
+
 # --------------------------------------------------------------- placement
 
 # l2_placement NAME GFN...: "GFN NODE" per guest page (GFN: number, 0x-hex,

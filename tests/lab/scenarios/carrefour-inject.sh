@@ -17,18 +17,13 @@ kvmnuma_load cf_period_ms=500 cf_sample_pages=0 || die "cannot load kvmnuma.ko"
 [ -e "$INJ" ] || die "$INJ missing"
 cat /sys/kernel/debug/kvmnuma/ibs
 
-chroot /hostroot /usr/bin/qemu-system-x86_64 -enable-kvm -S -nodefaults \
-	-display none -machine q35,memory-backend=ram -m "${MIB}M" \
-	-object "memory-backend-memfd,id=ram,size=${MIB}M,share=on" \
-	</dev/null >"$LAB_RESULTS/qemu.log" 2>&1 &
+vm_paused "$MIB" --log "$LAB_RESULTS/qemu.log"
 pid=$!
 vm=$VMS/$pid
-wait_for 5 test -d "$vm" || die "VM not registered"
+vm_wait "$pid" 5 || die "VM not registered"
 
 # All of RAM on node 0: 256 MiB is within round-1g's first GiB.
-echo round-1g > "$vm/policy" || die "round-1g refused"
-wait_for 90 sh -c "[ \"\$(cat $vm/placement/state)\" = done ]" ||
-	die "placement not done: $(cat "$vm/placement/state")"
+vm_place "$pid" round-1g 90 || exit 1
 awk '{ print $1 "-" $1 + $2 - 1 }' "$vm/memslots" > "$LAB_WORK/ram"
 "$LAB_TOOLS/gfn2node" -s "$pid" "$MIB" - < "$LAB_WORK/ram"
 "$LAB_TOOLS/gfn2node" "$pid" "$MIB" - < "$LAB_WORK/ram" > "$LAB_WORK/before"

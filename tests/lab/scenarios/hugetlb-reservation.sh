@@ -50,10 +50,7 @@ H=/sys/kernel/mm/hugepages/hugepages-2048kB
 avail=$(( $(cat $H/free_hugepages) - $(cat $H/resv_hugepages) ))
 metric hugepages_available "$avail"
 if [ "$avail" -gt 0 ]; then
-	chroot /hostroot /usr/bin/qemu-system-x86_64 -enable-kvm -S -nodefaults \
-		-display none -machine q35,memory-backend=ram -m $((avail * 2))M \
-		-object memory-backend-memfd,id=ram,size=$((avail * 2))M,share=on,hugetlb=on,hugetlbsize=2M,prealloc=on \
-		</dev/null >"$LAB_RESULTS/hog-qemu.log" 2>&1 &
+	vm_paused $((avail * 2)) --hugetlb 2M --prealloc --log "$LAB_RESULTS/hog-qemu.log"
 	hog=$!
 	wait_for 60 sh -c "[ \$(cat $H/free_hugepages) -le \$(cat $H/resv_hugepages) ]" ||
 		{ cat "$LAB_RESULTS/hog-qemu.log"; fail "huge-page hog did not take the free pages"; }

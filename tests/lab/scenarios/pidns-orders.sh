@@ -17,32 +17,13 @@ VMS=/sys/kernel/kvmnuma/vms
 MIB=64
 
 pfile() { cat "$VMS/$1/placement/$2" 2>/dev/null || echo missing; }
-# off_layout PID: backed pages off round-4k's alternating layout on 0-1.
-off_layout() {
-	awk '{ print $1 "-" $1 + $2 - 1 }' "$VMS/$1/memslots" |
-		"$LAB_TOOLS/gfn2node" "$1" "$MIB" - > "$LAB_WORK/layout"
-	awk '{ if ($2 != $1 % 2) bad++ } END { print bad + 0 }' "$LAB_WORK/layout"
-}
-on_node1() {
-	awk '{ print $1 "-" $1 + $2 - 1 }' "$VMS/$1/memslots" |
-		"$LAB_TOOLS/gfn2node" "$1" "$MIB" - | awk '$2 == 1 { n++ } END { print n + 0 }'
-}
-# place_node0 PID: round-4k with nodes 0 only, until done.
-place_node0() {
-	echo 0 > "$VMS/$1/nodes" || die "nodes 0 refused"
-	echo round-4k > "$VMS/$1/policy" || die "round-4k refused"
-	wait_for 60 sh -c "[ \"\$(cat $VMS/$1/placement/state)\" = done ]" ||
-		die "placement on node 0: $(pfile "$1" state)"
-}
+on_node1() { vm_layout "$1" "$MIB" | awk '$2 == 1 { n++ } END { print n + 0 }'; }
 # the VM directory that is not in $1 (a list of VM ids)
 new_vm() {
 	for d in "$VMS"/*; do
 		case " $1 " in *" ${d##*/} "*) ;; *) [ -d "$d" ] && echo "${d##*/}" ;; esac
 	done | head -n 1
 }
-QEMU="/usr/bin/qemu-system-x86_64 -enable-kvm -S -nodefaults -display none \
--machine q35,memory-backend=ram -m ${MIB}M \
--object memory-backend-memfd,id=ram,size=${MIB}M,share=on"
 
 thp_set never
 kvmnuma_load || die "cannot load kvmnuma.ko"
@@ -50,20 +31,22 @@ kvmnuma_load || die "cannot load kvmnuma.ko"
 
 # 1. One namespace for QEMU and kvmnumad.
 known=$(ls "$VMS")
+vm_qemu "$MIB"
 chroot /hostroot /usr/bin/unshare --pid --fork --kill-child --mount-proc /bin/sh -c \
-	"$QEMU </dev/null >/dev/null 2>&1 & echo \"qemu ns-pid \$!\"; exec $LAB_TREE/userspace/kvmnumad" \
+	"$VM_QEMU </dev/null >/dev/null 2>&1 & echo \"qemu ns-pid \$!\"; exec $LAB_TREE/userspace/kvmnumad" \
 	> "$LAB_RESULTS/kvmnumad-ns.log" 2>&1 &
 ns=$!
 vm_appeared() { [ -n "$(new_vm "$known")" ]; }
 wait_for 10 vm_appeared || die "VM not registered"
 qpid=$(new_vm "$known")
+vm_wait "$qpid" 30 || die "QEMU $qpid did not finish its start-up"
 note "QEMU: pid $qpid in L1's namespace, $(grep NSpid "/proc/$qpid/status")"
 # The premise: QEMU has two numbers, and the container's is another one.
 expect_ne "QEMU's pid in the container's namespace" "$qpid" \
 	"$(awk '/^NSpid/ { print ($3 == "" ? $2 : $3) }' "/proc/$qpid/status")"
 wait_for 10 sh -c '[ "$(cat /sys/kernel/kvmnuma/daemon_connected)" = 1 ]' ||
 	die "kvmnumad did not connect: $(cat "$LAB_RESULTS/kvmnumad-ns.log")"
-place_node0 "$qpid"
+vm_place "$qpid" round-4k 60 0 || exit 1
 expect_eq "pages on node 1 before" 0 "$(on_node1 "$qpid")"
 echo 0-1 > "$VMS/$qpid/nodes" || die "nodes 0-1 refused"
 wait_for 90 sh -c "[ \"\$(cat $VMS/$qpid/placement/state)\" = done ] || [ \"\$(cat $VMS/$qpid/placement/state)\" = degraded ]" ||
@@ -75,7 +58,7 @@ metric pidns_pages_moved "$moved"
 # RAM is 16,320 pages (64 MiB less the slots' holes): half must move.
 expect_ge "pages to move" $((MIB * 256 / 2 - 64)) "$(pfile "$qpid" pages_to_move)"
 expect_eq "pages moved by the namespaced kvmnumad" "$(pfile "$qpid" pages_to_move)" "$moved"
-expect_eq "pages off their layout node" 0 "$(off_layout "$qpid")"
+expect_eq "pages off their layout node" 0 "$(vm_off_layout "$qpid" "$MIB")"
 expect_eq "pages whose move failed" 0 "$(pfile "$qpid" pages_move_failed)"
 # unshare --fork ignores SIGTERM while it waits; SIGKILL it, and
 # --kill-child takes the namespace's init, hence all of it, down too.
@@ -89,10 +72,10 @@ expect_eq "orders refused in the shared namespace" 0 \
 # 2. kvmnumad alone in a namespace: QEMU is not visible to it.
 wait_for 10 sh -c '[ "$(cat /sys/kernel/kvmnuma/daemon_connected)" = 0 ]' ||
 	die "the first kvmnumad is still connected"
-chroot /hostroot $QEMU </dev/null >/dev/null 2>&1 &
+vm_paused "$MIB"
 qpid=$!
-wait_for 10 test -d "$VMS/$qpid" || die "VM $qpid not registered"
-place_node0 "$qpid"
+vm_wait "$qpid" 10 || die "VM $qpid not registered"
+vm_place "$qpid" round-4k 60 0 || exit 1
 echo 0-1 > "$VMS/$qpid/nodes" || die "nodes 0-1 refused"
 wait_for 30 sh -c "[ \"\$(cat $VMS/$qpid/placement/state)\" = waiting-for-kvmnumad ]" ||
 	die "no orders waiting: $(pfile "$qpid" state)"

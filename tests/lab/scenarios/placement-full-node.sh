@@ -19,14 +19,6 @@ node_free_mib() {
 # pfile NAME: a placement/ counter, 0 if the file is absent (old module).
 pfile() { cat "$VMS/$pid/placement/$1" 2>/dev/null || echo 0; }
 
-# off_layout: pages of guest RAM not on their round-4k node (absent
-# pages count: they are not where the layout wants them).
-off_layout() {
-	awk '{ print $1 "-" $1 + $2 - 1 }' "$VMS/$pid/memslots" |
-		"$LAB_TOOLS/gfn2node" "$pid" "$MIB" - > "$LAB_WORK/layout"
-	awk '{ if ($2 != $1 % 2) bad++ } END { print bad + 0 }' "$LAB_WORK/layout"
-}
-
 show_counters() {
 	grep -H . "$VMS/$pid/placement/"* | sed "s|$VMS/$pid/placement/|  |" >&2
 }
@@ -39,7 +31,7 @@ check_counters() {
 	pending=$(pfile moves_pending)
 	misplaced=$(cat "$VMS/$pid/placement/pages_misplaced" 2>/dev/null ||
 		echo $((total - placed)))
-	measured=$(off_layout)
+	measured=$(vm_off_layout "$pid" "$MIB")
 	expect_eq "$1: placed + misplaced = total" "$total" $((placed + misplaced))
 	expect_eq "$1: misplaced = failed + unplaceable + pending" "$misplaced" \
 		$((failed + unpl + pending))
@@ -68,12 +60,9 @@ done
 note "node 1: $(cat "$P") huge pages of 2 MiB, $(node_free_mib 1) MiB free"
 metric node1_free_mib_before "$(node_free_mib 1)"
 
-chroot /hostroot /usr/bin/qemu-system-x86_64 -enable-kvm -S -nodefaults \
-	-display none -machine q35,memory-backend=ram -m "${MIB}M" \
-	-object "memory-backend-memfd,id=ram,size=${MIB}M,share=on" \
-	</dev/null >/dev/null 2>&1 &
+vm_paused "$MIB"
 pid=$!
-wait_for 30 test -d "$VMS/$pid" || die "VM not registered"
+vm_wait "$pid" 30 || die "VM not registered"
 
 dmesg -c > "$LAB_RESULTS/dmesg-before.txt"
 t0=$(lab_now)
@@ -117,7 +106,7 @@ wait_for 60 sh -c "[ \"\$(cat $VMS/$pid/placement/state)\" = done ]" ||
 metric retry_settle_s "$(lab_since "$t0")"
 show_counters
 check_counters retry
-expect_eq "retry: pages off their layout node" 0 "$(off_layout)"
+expect_eq "retry: pages off their layout node" 0 "$(vm_off_layout "$pid" "$MIB")"
 
 kill "$pid"; wait "$pid" 2>/dev/null
 kill "$daemon"; wait "$daemon" 2>/dev/null

@@ -15,12 +15,6 @@ BOUND=$((CAP + 64))
 
 pfile() { cat "$VMS/$pid/placement/$1" 2>/dev/null || echo missing; }
 
-off_layout() {
-	awk '{ print $1 "-" $1 + $2 - 1 }' "$VMS/$pid/memslots" |
-		"$LAB_TOOLS/gfn2node" "$pid" "$MIB" - > "$LAB_WORK/layout"
-	awk '{ if ($2 != $1 % 2) bad++ } END { print bad + 0 }' "$LAB_WORK/layout"
-}
-
 # Orders the VM holds: orders_outstanding, or (older modules) the pages
 # pending, which equal the orders here (one page each).
 orders() {
@@ -33,18 +27,12 @@ thp_set never
 kvmnuma_load max_orders_per_vm=$CAP || die "cannot load kvmnuma.ko"
 expect_eq "no kvmnumad connected" 0 "$(cat /sys/kernel/kvmnuma/daemon_connected)"
 
-chroot /hostroot /usr/bin/qemu-system-x86_64 -enable-kvm -S -nodefaults \
-	-display none -machine q35,memory-backend=ram -m "${MIB}M" \
-	-object "memory-backend-memfd,id=ram,size=${MIB}M,share=on" \
-	</dev/null >/dev/null 2>&1 &
+vm_paused "$MIB"
 pid=$!
-wait_for 30 test -d "$VMS/$pid" || die "VM not registered"
+vm_wait "$pid" 30 || die "VM not registered"
 
 # Everything on node 0 first (faulted in there by the node-0 worker).
-echo 0 > "$VMS/$pid/nodes" || die "nodes 0 refused"
-echo round-4k > "$VMS/$pid/policy" || die "round-4k refused"
-wait_for 60 sh -c "[ \"\$(cat $VMS/$pid/placement/state)\" = done ]" ||
-	die "node 0 placement: '$(pfile state)'"
+vm_place "$pid" round-4k 60 0 || exit 1
 
 # Then both nodes: half the pages must move, and nobody moves them.
 echo 0-1 > "$VMS/$pid/nodes" || die "nodes 0-1 refused"
@@ -80,7 +68,7 @@ grep -H . "$VMS/$pid/placement/"* | sed "s|$VMS/$pid/placement/|  |" >&2
 expect_eq "state once kvmnumad runs" done "$state"
 expect_le "orders held while kvmnumad works" "$BOUND" "$max"
 expect_ge "times placement paused at the cap" 1 "$(pfile orders_pauses)"
-off=$(off_layout)
+off=$(vm_off_layout "$pid" "$MIB")
 metric misplaced_after "$off"
 expect_eq "pages off their layout node" 0 "$off"
 

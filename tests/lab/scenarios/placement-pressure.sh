@@ -34,21 +34,6 @@ under_pressure() { node_wmark 1 | awk '{ exit !($1 < $2) }'; }
 
 pfile() { cat "$VMS/$1/placement/$2" 2>/dev/null || echo missing; }
 
-paused_vm() {
-	chroot /hostroot /usr/bin/qemu-system-x86_64 -enable-kvm -S -nodefaults \
-		-display none -machine q35,memory-backend=ram -m "$1M" \
-		-object "memory-backend-memfd,id=ram,size=$1M,share=on" \
-		</dev/null >/dev/null 2>&1 &
-	echo $!
-}
-
-# off_layout PID MIB: pages of guest RAM not on their round-4k node.
-off_layout() {
-	awk '{ print $1 "-" $1 + $2 - 1 }' "$VMS/$1/memslots" |
-		"$LAB_TOOLS/gfn2node" "$1" "$2" - > "$LAB_WORK/layout"
-	awk '{ if ($2 != $1 % 2) bad++ } END { print bad + 0 }' "$LAB_WORK/layout"
-}
-
 wsf0=$(cat "$WSF")
 release() {
 	echo "$wsf0" > "$WSF"
@@ -64,11 +49,10 @@ wait_for 5 sh -c '[ "$(cat /sys/kernel/kvmnuma/daemon_connected)" = 1 ]' ||
 
 # Guest B: placed before the pressure (half its pages on node 1), then
 # sampled by carrefour (paused: no access, so no decision, only arming).
-b=$(paused_vm 128)
-wait_for 30 test -d "$VMS/$b" || die "VM B not registered"
-echo round-4k > "$VMS/$b/policy" || die "round-4k refused (B)"
-wait_for 60 sh -c "[ \"\$(cat $VMS/$b/placement/state)\" = done ]" ||
-	die "B: placement '$(pfile "$b" state)'"
+vm_paused 128
+b=$!
+vm_wait "$b" 30 || die "VM B not registered"
+vm_place "$b" round-4k 60 || exit 1
 echo carrefour > "$VMS/$b/policy" || die "carrefour refused (B)"
 
 # Pressure on node 1.
@@ -84,8 +68,9 @@ under_pressure || { release; die "node 1 not below its low watermark: $(node_wma
 skips0=$(awk '$1 == "sampler_pressure_skips" { print $2 }' "$VMS/$b/carrefour/status")
 
 # Guest A: round-4k under the pressure.
-a=$(paused_vm "$MIB")
-wait_for 30 test -d "$VMS/$a" || { release; die "VM A not registered"; }
+vm_paused "$MIB"
+a=$!
+vm_wait "$a" 30 || { release; die "VM A not registered"; }
 t0=$(lab_now)
 echo round-4k > "$VMS/$a/policy" || { release; die "round-4k refused (A)"; }
 sleep 8
@@ -117,7 +102,7 @@ metric total_place_s "$(lab_since "$t0")"
 grep -H . "$VMS/$a/placement/"* | sed "s|$VMS/$a/placement/|  |" >&2
 expect_eq "A: paused after the pressure" no "$(pfile "$a" paused)"
 expect_eq "A: pages unplaceable" 0 "$(pfile "$a" pages_unplaceable)"
-off=$(off_layout "$a" "$MIB")
+off=$(vm_off_layout "$a" "$MIB")
 metric misplaced_after "$off"
 expect_eq "A: pages off their layout node" 0 "$off"
 warn=$(dmesg | grep -c "page allocation failure")

@@ -7,28 +7,16 @@
 
 VMS=/sys/kernel/kvmnuma/vms
 
-# paused_vm MIB memfd|anon: starts a paused QEMU, prints its pid.
-paused_vm() {
-	if [ "$2" = memfd ]; then
-		obj="memory-backend-memfd,id=ram,size=$1M,share=on"
-	else
-		obj="memory-backend-ram,id=ram,size=$1M"
-	fi
-	chroot /hostroot /usr/bin/qemu-system-x86_64 -enable-kvm -S -nodefaults \
-		-display none -machine q35,memory-backend=ram -m "$1M" -object "$obj" \
-		</dev/null >/dev/null 2>&1 &
-	echo $!
-}
-
 # check_layout POLICY MIB BACKEND: sets the policy, waits for the
 # placement, compares every page with the layout.
 check_layout() {
 	policy=$1 mib=$2 backend=$3
-	pid=$(paused_vm "$mib" "$backend")
+	if [ "$backend" = anon ]; then vm_paused "$mib" --anon; else vm_paused "$mib"; fi
+	pid=$!
 	# QEMU takes ~2.6 s to start in the emulated L1 (kernel log), and the
 	# registry scans every 500 ms: 3 s (2 to 3, counted in whole seconds)
 	# was too short.
-	wait_for 30 test -d "$VMS/$pid" || { fail "$policy/$backend: VM not registered"; kill "$pid"; return 1; }
+	vm_wait "$pid" 30 || { fail "$policy/$backend: VM not registered"; kill "$pid"; return 1; }
 	t0=$(lab_now)
 	echo "$policy" > "$VMS/$pid/policy" || { fail "$policy/$backend: policy refused"; kill "$pid"; return 1; }
 	wait_for 90 sh -c "[ \"\$(cat $VMS/$pid/placement/state)\" = done ]" ||
@@ -37,12 +25,9 @@ check_layout() {
 	grep -H . "$VMS/$pid/placement/"* | sed "s|$VMS/$pid/placement/|  |"
 	# Guest RAM = the VM's writable memory slots (below 1 MiB, QEMU
 	# shadows 256 KiB of RAM with the read-only BIOS area).
-	awk '{ print $1 "-" $1 + $2 - 1 }' "$VMS/$pid/memslots" |
-		"$LAB_TOOLS/gfn2node" "$pid" "$mib" - > "$LAB_WORK/layout"
 	# Frames per interleave unit (busybox awk has no ^ operator).
 	unit=1; [ "$policy" = round-1g ] && unit=262144
-	wrong=$(awk -v u=$unit '{ want = int($1 / u) % 2; if ($2 != want) bad++ }
-		END { print bad + 0 }' "$LAB_WORK/layout")
+	wrong=$(vm_off_layout "$pid" "$mib" "$unit")
 	pages=$(wc -l < "$LAB_WORK/layout")
 	expect_eq "$policy/$backend: pages checked (RAM slots)" \
 		"$(awk '{ n += $2 } END { print n }' "$VMS/$pid/memslots")" "$pages"

@@ -28,8 +28,7 @@ expect_eq "abi_version" 1 "$(cat /sys/kernel/kvmnuma/abi_version)"
 expect_eq "default policy" none "$(cat /sys/kernel/kvmnuma/default_policy)"
 
 # --- a new VM appears within 1 s, and goes within 1 s of QEMU exiting ------
-chroot /hostroot /usr/bin/qemu-system-x86_64 -enable-kvm -S -m 16 \
-	-nodefaults -display none -name paused </dev/null >/dev/null 2>&1 &
+vm_paused 16 --anon
 qpid=$!
 # The clock starts when QEMU has created the VM (its kvm-vm file), not at
 # exec: QEMU's own start-up over 9p is not kvmnuma's latency.

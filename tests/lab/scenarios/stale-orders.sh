@@ -17,16 +17,10 @@ thp_set never
 kvmnuma_load || die "cannot load kvmnuma.ko"
 [ "$(cat /sys/kernel/kvmnuma/daemon_connected)" = 0 ] || die "a kvmnumad is connected"
 
-chroot /hostroot /usr/bin/qemu-system-x86_64 \
-	-enable-kvm -S -nodefaults -display none -machine q35,memory-backend=ram -m 32M \
-	-object memory-backend-memfd,id=ram,size=32M,share=on \
-	</dev/null >/dev/null 2>&1 &
+vm_paused 32
 qpid=$!
-wait_for 5 test -d "$VMS/$qpid" || die "VM $qpid not registered"
-echo 0 > "$VMS/$qpid/nodes" || die "nodes 0 refused"
-echo round-4k > "$VMS/$qpid/policy" || die "round-4k refused"
-wait_for 60 sh -c "[ \"\$(cat $VMS/$qpid/placement/state)\" = done ]" ||
-	die "placement on node 0 not done: $(cat "$VMS/$qpid/placement/state")"
+vm_wait "$qpid" 5 || die "VM $qpid not registered"
+vm_place "$qpid" round-4k 60 0 || exit 1
 echo 0-1 > "$VMS/$qpid/nodes" || die "nodes 0-1 refused"
 wait_for 60 sh -c "[ \"\$(cat $VMS/$qpid/placement/state)\" = waiting-for-kvmnumad ]" ||
 	die "no orders waiting: $(cat "$VMS/$qpid/placement/state")"

@@ -16,10 +16,9 @@ refuse() {
 }
 
 kvmnuma_load || die "cannot load kvmnuma.ko"
-chroot /hostroot /usr/bin/qemu-system-x86_64 -enable-kvm -S -nodefaults \
-	-display none -m 64 </dev/null >/dev/null 2>&1 &
+vm_paused 64 --anon
 pid=$!
-wait_for 3 test -d "$VMS/$pid" || die "VM not registered"
+vm_wait "$pid" 3 || die "VM not registered"
 vm=$VMS/$pid
 
 echo first-touch > "$vm/policy" || fail "valid policy refused"
@@ -50,12 +49,9 @@ dmesg | grep 'kvmnuma:' | tail -n 11
 # round-4k needs 4 KiB pages: refused for hugetlbfs-backed RAM.
 # 64 MiB of 2 MiB pages, all on node 0 under round-1g: reserve them there.
 echo 40 > /sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages
-chroot /hostroot /usr/bin/qemu-system-x86_64 -enable-kvm -S -nodefaults \
-	-display none -machine q35,memory-backend=ram -m 64M \
-	-object memory-backend-memfd,id=ram,size=64M,share=on,hugetlb=on,hugetlbsize=2M \
-	</dev/null >"$LAB_RESULTS/huge-qemu.log" 2>&1 &
+vm_paused 64 --hugetlb 2M --log "$LAB_RESULTS/huge-qemu.log"
 hpid=$!
-if wait_for 3 test -d "$VMS/$hpid"; then
+if vm_wait "$hpid" 3; then
 	refuse "$VMS/$hpid/policy" round-4k "Invalid argument"
 	echo round-1g > "$VMS/$hpid/policy" || fail "round-1g refused on huge pages"
 	wait_for 30 sh -c "[ \"\$(cat $VMS/$hpid/placement/state)\" = done ]" ||

@@ -5,41 +5,24 @@
 # 256 frames get samples from node 1 through the debugfs injector; once
 # they moved and no sample comes any more, the decision events' order
 # counts and the move events must equal the status counters.  Events are
-# enabled while only one L1 CPU is online (see tracepoints.sh).
+# enabled while only one L1 CPU is online (trace.inc).
 
-T=/sys/kernel/tracing
-I=$T/instances/kvmnuma_lab
+. "$LAB_TREE_L1/tests/lab/trace.inc"
 VMS=/sys/kernel/kvmnuma/vms
 INJ=/sys/kernel/debug/kvmnuma/inject
 MIB=256
 FIRST=16384
 LAST=$((FIRST + 255))
 
-cpus_online() {
-	for c in /sys/devices/system/cpu/cpu[1-9]*; do
-		[ -f "$c/online" ] && echo "$1" > "$c/online"
-	done
-	note "CPUs online: $(cat /sys/devices/system/cpu/online)"
-}
-
-cpus_online 0
-kvmnuma_load cf_period_ms=500 cf_sample_pages=0 || { cpus_online 1; die "cannot load kvmnuma.ko"; }
-mkdir -p $I && echo 4096 > $I/buffer_size_kb &&
-	echo 1 > $I/events/kvmnuma/enable || { cpus_online 1; die "cannot enable events/kvmnuma"; }
-cpus_online 1
+trace_begin 4096 cf_period_ms=500 cf_sample_pages=0
 [ -d /sys/kernel/debug/kvmnuma ] || mount -t debugfs debugfs /sys/kernel/debug ||
 	die "cannot mount debugfs"
 
-chroot /hostroot /usr/bin/qemu-system-x86_64 -enable-kvm -S -nodefaults \
-	-display none -machine q35,memory-backend=ram -m "${MIB}M" \
-	-object "memory-backend-memfd,id=ram,size=${MIB}M,share=on" \
-	</dev/null >"$LAB_RESULTS/qemu.log" 2>&1 &
+vm_paused "$MIB" --log "$LAB_RESULTS/qemu.log"
 pid=$!
 vm=$VMS/$pid
-wait_for 5 test -d "$vm" || die "VM not registered"
-echo round-1g > "$vm/policy" || die "round-1g refused"
-wait_for 90 sh -c "[ \"\$(cat $vm/placement/state)\" = done ]" ||
-	die "placement not done: $(cat "$vm/placement/state")"
+vm_wait "$pid" 5 || die "VM not registered"
+vm_place "$pid" round-1g 90 || exit 1
 
 chroot /hostroot "$LAB_TREE/userspace/kvmnumad" > "$LAB_RESULTS/kvmnumad.log" 2>&1 &
 daemon=$!
@@ -70,32 +53,20 @@ sleep 1
 wait_for 20 answered || fail "orders not all answered: $(cat "$vm/carrefour/status")"
 s_mig=$(st orders_migrate) s_il=$(st orders_interleave)
 s_ok=$(st moves_ok) s_failed=$(st moves_failed)
-echo 0 > $I/tracing_on
+trace_stop "$LAB_RESULTS/trace.txt"
 expect_eq "status unchanged while the trace stopped" "$s_mig $s_il $s_ok $s_failed" \
 	"$(st orders_migrate) $(st orders_interleave) $(st moves_ok) $(st moves_failed)"
-cat $I/trace > "$LAB_RESULTS/trace.txt"
 cat "$vm/carrefour/status"
-overrun=$(awk '/overrun:/ { n += $2 } END { print n + 0 }' $I/per_cpu/cpu*/stats)
-expect_eq "trace: events lost (overrun)" 0 "$overrun"
 
-grep ' kvmnuma_' "$LAB_RESULTS/trace.txt" | awk -v vm="$pid" '
+# shellcheck disable=SC2016  # an awk program
+trace_sums "$pid" "$LAB_RESULTS/trace.txt" '
 {
-	ev = ""
-	for (i = 1; i <= NF; i++)
-		if ($i ~ /^kvmnuma_[a-z_]*:$/) { ev = substr($i, 1, length($i) - 1); s = i + 1; break }
-	if (ev == "")
-		next
-	for (i = s; i <= NF; i++) {
-		k = $i; sub(/=.*/, "", k); v = $i; sub(/^[^=]*=/, "", v); f[k] = v
-	}
-	if (f["vm"] != vm)
-		next
-	if (ev == "kvmnuma_carrefour_decision") {
+	if ($1 == "kvmnuma_carrefour_decision") {
 		rounds++; mig += f["migrate"]; il += f["interleave"]; hot += f["hot_pages"]
 		if (f["gate"] == "open") open++
-	} else if (ev == "kvmnuma_move_queued" && f["source"] == "carrefour") {
+	} else if ($1 == "kvmnuma_move_queued" && f["source"] == "carrefour") {
 		q++; if (f["from"] == 0 && f["to"] == 1) q01++
-	} else if (ev == "kvmnuma_move_done" && f["source"] == "carrefour") {
+	} else if ($1 == "kvmnuma_move_done" && f["source"] == "carrefour") {
 		if (f["result"] == "ok") ok++
 		else if (f["result"] != "cancelled") bad++
 	}
@@ -121,7 +92,4 @@ metric decision_rounds "$(t rounds)"
 kill "$pid"; wait "$pid" 2>/dev/null
 kill "$daemon"; wait "$daemon" 2>/dev/null
 wait_for 5 sh -c "! [ -d $vm ]" || fail "VM not unregistered"
-cpus_online 0
-echo 0 > $I/events/kvmnuma/enable
-kvmnuma_unload
-cpus_online 1
+trace_end

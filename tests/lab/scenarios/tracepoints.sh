@@ -5,21 +5,10 @@
 # events' counts and sums must equal the sysfs counters exactly, read with
 # the guest stopped (SIGSTOP) so that nothing changes in between.
 #
-# Enabling an event patches the module's text (static keys), which races
-# with multi-threaded TCG (Documentation/lab.md, "Oops: int3"): events are
-# enabled and disabled while only one L1 CPU is online.
+# Events are enabled while only one L1 CPU is online (trace.inc).
 
-T=/sys/kernel/tracing
-I=$T/instances/kvmnuma_lab
+. "$LAB_TREE_L1/tests/lab/trace.inc"
 VMS=/sys/kernel/kvmnuma/vms
-
-# cpus_online 0|1: takes every L1 CPU but cpu0 offline, or back online.
-cpus_online() {
-	for c in /sys/devices/system/cpu/cpu[1-9]*; do
-		[ -f "$c/online" ] && echo "$1" > "$c/online"
-	done
-	note "CPUs online: $(cat /sys/devices/system/cpu/online)"
-}
 
 # stopped PID: every thread of PID is stopped (state T).
 stopped() {
@@ -29,13 +18,7 @@ stopped() {
 	done
 }
 
-cpus_online 0
-kvmnuma_load || { cpus_online 1; die "cannot load kvmnuma.ko"; }
-mkdir -p $I || { cpus_online 1; die "no tracefs instance"; }
-echo 8192 > $I/buffer_size_kb
-echo 1 > $I/events/kvmnuma/enable || { cpus_online 1; die "cannot enable events/kvmnuma"; }
-cpus_online 1
-ls $I/events/kvmnuma/
+trace_begin 8192
 
 chroot /hostroot "$LAB_TREE/userspace/kvmnumad" > "$LAB_RESULTS/kvmnumad.log" 2>&1 &
 daemon=$!
@@ -69,42 +52,30 @@ s_rf_node=$(awk '{ printf "%s:%s ", $1, $2 }' "$vm/stats/refaults_per_node")
 s_total=$(sysfs placement/pages_total) s_placed=$(sysfs placement/pages_placed)
 s_to_move=$(sysfs placement/pages_to_move) s_moved=$(sysfs placement/pages_moved)
 s_failed=$(sysfs placement/pages_move_failed) s_pending=$(sysfs placement/moves_pending)
-echo 0 > $I/tracing_on
-cat $I/trace > "$LAB_RESULTS/trace.txt"
+trace_stop "$LAB_RESULTS/trace.txt"
 kill -CONT "$pid"
 grep -H . "$vm/stats/"* "$vm/placement/"* | sed "s|$vm/||"
 
-# Lost events would make any comparison moot.
-overrun=$(awk '/overrun:/ { n += $2 } END { print n + 0 }' $I/per_cpu/cpu*/stats)
-expect_eq "trace: events lost (overrun)" 0 "$overrun"
 grep -c ' kvmnuma_' "$LAB_RESULTS/trace.txt" | sed 's/^/events recorded: /'
 grep ' kvmnuma_' "$LAB_RESULTS/trace.txt" | awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^kvmnuma_.*:$/) n[$i]++ }
 	END { for (e in n) print "  " e, n[e] }'
 
 # One "key value" line per sum, over this VM's events only.
-grep ' kvmnuma_' "$LAB_RESULTS/trace.txt" | awk -v vm="$pid" '
+t_parse=$(lab_now)
+# shellcheck disable=SC2016  # an awk program
+trace_sums "$pid" "$LAB_RESULTS/trace.txt" '
 {
-	ev = ""
-	for (i = 1; i <= NF; i++)
-		if ($i ~ /^kvmnuma_[a-z_]*:$/) { ev = substr($i, 1, length($i) - 1); s = i + 1; break }
-	if (ev == "")
-		next
-	for (i = s; i <= NF; i++) {
-		k = $i; sub(/=.*/, "", k); v = $i; sub(/^[^=]*=/, "", v); f[k] = v
-	}
-	if (f["vm"] != vm)
-		next
-	if (ev == "kvmnuma_batch") {
+	if ($1 == "kvmnuma_batch") {
 		if (f["rejected"] == 0) { ok++; entries += f["entries"] } else bad++
-	} else if (ev == "kvmnuma_discard") {
+	} else if ($1 == "kvmnuma_discard") {
 		disc += f["npages"]; nd++
-	} else if (ev == "kvmnuma_refault") {
+	} else if ($1 == "kvmnuma_refault") {
 		rf++; rfn[f["node"]]++
-	} else if (ev == "kvmnuma_placement_progress") {
+	} else if ($1 == "kvmnuma_placement_progress") {
 		prog++; last = f["node"] " " f["phase"] " " f["total"] " " f["placed"] + f["moves_pending"] + f["move_failed"] " " f["to_move"]
-	} else if (ev == "kvmnuma_move_queued" && f["source"] == "placement") {
+	} else if ($1 == "kvmnuma_move_queued" && f["source"] == "placement") {
 		q += f["pages"]; nq++
-	} else if (ev == "kvmnuma_move_done" && f["source"] == "placement") {
+	} else if ($1 == "kvmnuma_move_done" && f["source"] == "placement") {
 		nd_all++; dpages += f["pages"]
 		if (f["result"] != "cancelled") { moved += f["moved"]; failed += f["pages"] - f["moved"] }
 	}
@@ -114,6 +85,7 @@ END {
 	printf "rf_node "; for (n = 0; n < 8; n++) if (n in rfn) printf "%d:%d ", n, rfn[n]; printf "\n"
 	printf "progress %d\nlast %s\nqueued %d\norders %d\ndone_pages %d\nmoved %d\nfailed %d\n", prog, last, q, nq, dpages, moved, failed
 }' > "$LAB_WORK/sums"
+note "events of VM $pid parsed and summed in $(lab_since "$t_parse") s"
 cat "$LAB_WORK/sums"
 t() { sed -n "s/^$1 //p" "$LAB_WORK/sums"; }
 
@@ -148,7 +120,4 @@ metric pages_moved "$s_moved"
 
 l2_stop t
 kill "$daemon"; wait "$daemon" 2>/dev/null
-cpus_online 0
-echo 0 > $I/events/kvmnuma/enable
-kvmnuma_unload
-cpus_online 1
+trace_end
