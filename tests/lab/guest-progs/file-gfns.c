@@ -2,13 +2,15 @@
 /*
  * Guest helper for make compare's pagecache workload: which guest frames
  * hold a file's (or block device's) page cache.  Maps the file shared and
- * read-only, reads one byte of each page (a page already cached is mapped,
- * not read again), and writes the frames from /proc/self/pagemap.
+ * read-only, asks mincore(2) which pages are cached, reads one byte of each
+ * cached page only (it is mapped, not read again: nothing is added to the
+ * cache), and writes their frames from /proc/self/pagemap.
  *
  * Usage: file-gfns FILE GFN-FILE
  * GFN-FILE gets lines "first_gfn npages" (runs of consecutive frames in
- * file order; frames of pages not present are left out).  Prints
- * "pages <n> present <n>".  Exit status 0, 2 on any error (needs root:
+ * file order; pages not cached are left out).  Prints "pages <n> cached <n>
+ * present <n>" (present: cached pages whose frame was read; a page
+ * reclaimed between mincore and the read is read back, and counted).  Exit status 0, 2 on any error (needs root:
  * pagemap shows frame numbers to CAP_SYS_ADMIN only).
  */
 #include <fcntl.h>
@@ -23,10 +25,10 @@
 
 int main(int argc, char **argv)
 {
-	uint64_t first = 0, n = 0, present = 0;
+	uint64_t first = 0, n = 0, present = 0, cached = 0;
 	volatile unsigned char sink = 0;
 	size_t size, pages;
-	unsigned char *mem;
+	unsigned char *mem, *vec;
 	int fd, pm;
 	FILE *out;
 
@@ -52,6 +54,11 @@ int main(int argc, char **argv)
 		perror("mmap");
 		return 2;
 	}
+	vec = malloc(pages);
+	if (!vec || mincore(mem, pages * PAGE, vec)) {
+		perror("mincore");
+		return 2;
+	}
 	out = fopen(argv[2], "w");
 	if (!out) {
 		perror(argv[2]);
@@ -60,7 +67,8 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i <= pages; i++) {
 		uint64_t e = 0, gfn = 0;
 
-		if (i < pages) {
+		if (i < pages && (vec[i] & 1)) {
+			cached++;
 			sink += mem[i * PAGE];
 			if (pread(pm, &e, sizeof(e), ((uintptr_t)(mem + i * PAGE) / PAGE) * 8) == 8 &&
 			    (e >> 63))
@@ -79,6 +87,7 @@ int main(int argc, char **argv)
 	}
 	if (fclose(out))
 		return 2;
-	printf("pages %zu present %llu\n", pages, (unsigned long long)present);
+	printf("pages %zu cached %llu present %llu\n", pages,
+	       (unsigned long long)cached, (unsigned long long)present);
 	return 0;
 }
