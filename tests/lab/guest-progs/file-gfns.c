@@ -21,16 +21,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "gfn-runs.h"
+
 #define PAGE 4096UL
 
 int main(int argc, char **argv)
 {
-	uint64_t first = 0, n = 0, present = 0, cached = 0;
+	uint64_t present = 0, cached = 0;
 	volatile unsigned char sink = 0;
 	size_t size, pages;
 	unsigned char *mem, *vec;
 	int fd, pm;
 	FILE *out;
+	struct gfn_runs runs = { 0 };
 
 	if (argc != 3) {
 		fprintf(stderr, "usage: file-gfns FILE GFN-FILE\n");
@@ -64,27 +67,19 @@ int main(int argc, char **argv)
 		perror(argv[2]);
 		return 2;
 	}
-	for (size_t i = 0; i <= pages; i++) {
-		uint64_t e = 0, gfn = 0;
+	runs.out = out;
+	for (size_t i = 0; i < pages; i++) {
+		uint64_t gfn = 0;
 
-		if (i < pages && (vec[i] & 1)) {
+		if (vec[i] & 1) {
 			cached++;
 			sink += mem[i * PAGE];
-			if (pread(pm, &e, sizeof(e), ((uintptr_t)(mem + i * PAGE) / PAGE) * 8) == 8 &&
-			    (e >> 63))
-				gfn = e & ((1ULL << 55) - 1);
+			gfn = pagemap_gfn(pm, mem + i * PAGE);
 		}
 		present += gfn != 0;
-		if (n && gfn == first + n) {
-			n++;
-			continue;
-		}
-		if (n)
-			fprintf(out, "%llu %llu\n", (unsigned long long)first,
-				(unsigned long long)n);
-		first = gfn;
-		n = gfn ? 1 : 0;
+		gfn_runs_add(&runs, gfn);
 	}
+	gfn_runs_add(&runs, 0);
 	if (fclose(out))
 		return 2;
 	printf("pages %zu cached %llu present %llu\n", pages,

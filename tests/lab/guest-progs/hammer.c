@@ -16,6 +16,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "gfn-runs.h"
+
 #define PAGE 4096UL
 
 static void run_on(int cpu)
@@ -28,37 +30,6 @@ static void run_on(int cpu)
 		perror("sched_setaffinity");
 		exit(2);
 	}
-}
-
-static void write_gfns(const char *path, char *mem, size_t pages)
-{
-	int fd = open("/proc/self/pagemap", O_RDONLY);
-	FILE *out = fopen(path, "w");
-	uint64_t first = 0, n = 0;
-
-	if (fd < 0 || !out) {
-		perror("gfns");
-		exit(2);
-	}
-	for (size_t i = 0; i <= pages; i++) {
-		uint64_t e = 0, gfn = 0;
-
-		if (i < pages &&
-		    pread(fd, &e, sizeof(e), ((uintptr_t)(mem + i * PAGE) / PAGE) * 8) == 8 &&
-		    (e >> 63))
-			gfn = e & ((1ULL << 55) - 1);
-		if (n && gfn == first + n) {
-			n++;
-			continue;
-		}
-		if (n)
-			fprintf(out, "%llu %llu\n", (unsigned long long)first,
-				(unsigned long long)n);
-		first = gfn;
-		n = gfn ? 1 : 0;
-	}
-	fclose(out);
-	close(fd);
 }
 
 int main(int argc, char **argv)
@@ -92,7 +63,7 @@ int main(int argc, char **argv)
 	madvise(mem, pages * PAGE, MADV_NOHUGEPAGE);
 	for (size_t i = 0; i < pages; i++)
 		*(uint64_t *)(mem + i * PAGE) = i;
-	write_gfns(gfn_file, mem, pages);
+	write_gfn_runs(gfn_file, mem, pages);
 	snprintf(done, sizeof(done), "%s.done", gfn_file);
 	fclose(fopen(done, "w"));
 

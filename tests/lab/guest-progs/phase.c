@@ -24,6 +24,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "gfn-runs.h"
+
 #define PAGE 4096UL
 
 static size_t pages;
@@ -90,40 +92,6 @@ static void *work(void *arg)
 	return NULL;
 }
 
-static void write_gfns(const char *path, char *mem)
-{
-	int fd = open("/proc/self/pagemap", O_RDONLY);
-	FILE *out = fopen(path, "w");
-	uint64_t first = 0, n = 0;
-
-	if (fd < 0 || !out) {
-		perror("gfns");
-		exit(2);
-	}
-	for (size_t i = 0; i <= pages; i++) {
-		uint64_t e = 0, gfn = 0;
-
-		if (i < pages &&
-		    pread(fd, &e, sizeof(e), ((uintptr_t)(mem + i * PAGE) / PAGE) * 8) == 8 &&
-		    (e >> 63))
-			gfn = e & ((1ULL << 55) - 1);
-		if (n && gfn == first + n) {
-			n++;
-			continue;
-		}
-		if (n)
-			fprintf(out, "%llu %llu\n", (unsigned long long)first,
-				(unsigned long long)n);
-		first = gfn;
-		n = gfn ? 1 : 0;
-	}
-	if (fclose(out)) {
-		perror(path);
-		exit(2);
-	}
-	close(fd);
-}
-
 int main(int argc, char **argv)
 {
 	struct worker w[2] = { { .cpu = 0 }, { .cpu = 1 } };
@@ -158,7 +126,7 @@ int main(int argc, char **argv)
 	pthread_barrier_wait(&written);
 	for (int i = 0; i < 2; i++) {
 		snprintf(path, sizeof(path), "%s.%d", prefix, i);
-		write_gfns(path, region[i]);
+		write_gfn_runs(path, region[i], pages);
 	}
 	snprintf(path, sizeof(path), "%s.done", prefix);
 	fclose(fopen(path, "w"));

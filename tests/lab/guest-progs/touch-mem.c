@@ -21,6 +21,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "gfn-runs.h"
+
 #define PAGE 4096UL
 
 static int cmp_u64(const void *a, const void *b)
@@ -42,13 +44,10 @@ static void write_gfns(const char *path, char *mem, size_t pages)
 		exit(2);
 	}
 	for (i = 0; i < pages; i++) {
-		uint64_t e;
-		off_t off = ((uintptr_t)(mem + i * PAGE) / PAGE) * sizeof(e);
+		uint64_t gfn = pagemap_gfn(fd, mem + i * PAGE);
 
-		if (pread(fd, &e, sizeof(e), off) != sizeof(e))
-			continue;
-		if ((e >> 63) & 1)	/* present */
-			gfns[n++] = e & ((1ULL << 55) - 1);
+		if (gfn)	/* present */
+			gfns[n++] = gfn;
 	}
 	close(fd);
 	qsort(gfns, n, sizeof(*gfns), cmp_u64);
