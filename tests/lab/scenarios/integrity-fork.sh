@@ -9,15 +9,7 @@
 . "$LAB_TREE_L1/tests/lab/forcing.inc"
 FORK_SECONDS=${FORK_SECONDS:-40}
 force_start --mem 512 --append "kvmnuma_guest.flush_interval_ms=20"
-out=$(l2 -t $((FORK_SECONDS + 60)) f "
-	taskset -c 0 fork-storm -t $FORK_SECONDS -n 24 > /tmp/f0 &
-	taskset -c 1 fork-storm -t $FORK_SECONDS -n 24 > /tmp/f1 &
-	taskset -c 0 mem-stress -t $FORK_SECONDS -m 8 -k 4 > /tmp/s0 &
-	taskset -c 1 mem-stress -t $FORK_SECONDS -m 8 -k 4 > /tmp/s1 &
-	wait
-	cat /tmp/f0 /tmp/f1 /tmp/s0 /tmp/s1")
-rc=$?
-echo "$out"
+fork_storm_run "$FORK_SECONDS"
 [ $rc = 0 ] || [ $rc = 1 ] || die "guest did not finish the storm (l2 status $rc)"
 [ "$(echo "$out" | grep -c '^forks ')" = 2 ] || fail "a fork-storm did not finish"
 [ "$(echo "$out" | grep -c '^rounds ')" = 2 ] || fail "a mem-stress did not finish"

@@ -5,16 +5,9 @@
 # reset seen under integrity-fork can be weighed against the emulator's
 # own rate under this load.
 FORK_SECONDS=${FORK_SECONDS:-40}
+. "$LAB_TREE_L1/tests/lab/forcing.inc"   # fork_storm_run only: no force_start
 l2_start f --vcpus 2 --pin 0,1 --mem 512 --no-guest-module || die "L2 did not start"
-out=$(l2 -t $((FORK_SECONDS + 60)) f "
-	taskset -c 0 fork-storm -t $FORK_SECONDS -n 24 > /tmp/f0 &
-	taskset -c 1 fork-storm -t $FORK_SECONDS -n 24 > /tmp/f1 &
-	taskset -c 0 mem-stress -t $FORK_SECONDS -m 8 -k 4 > /tmp/s0 &
-	taskset -c 1 mem-stress -t $FORK_SECONDS -m 8 -k 4 > /tmp/s1 &
-	wait
-	cat /tmp/f0 /tmp/f1 /tmp/s0 /tmp/s1")
-rc=$?
-echo "$out"
+fork_storm_run "$FORK_SECONDS"
 [ $rc = 0 ] || [ $rc = 1 ] || die "guest did not finish the storm (l2 status $rc)"
 forks=$(echo "$out" | awk '/^forks / { n += $2 } END { print n + 0 }')
 metric forks "$forks"
