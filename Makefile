@@ -39,7 +39,7 @@ help:
 	@echo "make soak SCENARIOS='a b' [N=20]  run lab scenarios N times: pass counts, failure signatures"
 	@echo "make lint         checkpatch on kernel sources"
 	@echo "make demo         placement demo on the emulated 4-node host"
-	@echo "make compare [QUICK=1] [WORKLOADS='reuse2 reuse3 alloc pagecache phase'] [CONFIGS='stock first-touch']"
+	@echo "make compare [QUICK=1] [WORKLOADS='reuse2 reuse3 alloc pagecache phase demo'] [CONFIGS='stock first-touch']"
 	@echo "                  kvmnuma vs stock KVM, AutoNUMA, free page reporting, interleave (build/compare/)"
 	@echo "make install      modules, tools, unit, man pages... (DESTDIR, PREFIX)"
 	@echo "make uninstall    removes what make install installed (same DESTDIR, PREFIX)"
@@ -85,7 +85,7 @@ bench: all tests/bench/bench_carrefour
 # One L1 per workload and configuration, same guest (scripts/compare);
 # QUICK=1: reuse2, 3 configurations, asserts first-touch's locality is the
 # highest.  WORKLOADS, CONFIGS: subsets (default: reuse2 reuse3 alloc,
-# each with its configurations; pagecache and phase run when named).
+# each with its configurations; pagecache, phase and demo run when named).
 compare: all
 	scripts/compare $(if $(filter 1,$(QUICK)),--quick) \
 		$(if $(WORKLOADS),--workloads "$(WORKLOADS)") $(CONFIGS)
