@@ -12,13 +12,17 @@ daemon=$!
 wait_for 5 sh -c '[ "$(cat /sys/kernel/kvmnuma/daemon_connected)" = 1 ]' ||
 	die "kvmnumad did not connect"
 
-# on_node1 GUEST TAG: share (%) of the program's pages backed on node 1.
+# on_node1 GUEST TAG: share (%) of the program's pages backed on node 1;
+# the placement summary (node0, node1, absent, other, total: pages) is
+# left in $LAB_WORK/TAG.sum.
 on_node1() {
 	l2 "$1" cat "/tmp/$2.gfns" | awk '{ print $1 "-" $1 + $2 - 1 }' |
 		l2_placement_summary "$1" - > "$LAB_WORK/$2.sum"
 	awk '$1 == "node1" { n = $2 } $1 == "total" { t = $2 }
 	     END { printf "%d\n", t ? n * 100 / t : 0 }' "$LAB_WORK/$2.sum"
 }
+# sum_of TAG KEY: pages of KEY in the last summary of TAG.
+sum_of() { awk -v k="$2" '$1 == k { n = $2 } END { print n + 0 }' "$LAB_WORK/$1.sum"; }
 
 # Carrefour's outcome is asserted after a number of its rounds (periods
 # that made a decision), never after a wall-clock time: under emulation a
@@ -73,19 +77,31 @@ l2 p "hammer -m $HOT_MIB -a 0 -b 0 -o /tmp/p0.gfns -h /tmp/p.stop > /tmp/p0.out 
 	while [ ! -e /tmp/p0.gfns.done ] || [ ! -e /tmp/p1.gfns.done ]; do sleep 0.1; done" ||
 	die "private workload did not start"
 # Pages the guest reuses from its boot may start remote: carrefour may
-# only bring them home, never take local pages away.
-p0_0=$(on_node1 p p0) p1_0=$(on_node1 p p1)
+# only bring them home, never take local pages away.  Asserted as pages
+# on the other node, which only a move away can raise.  Not as the share
+# on the home node: the software sampler keeps unmapping random pages
+# from QEMU (4,096 per round), a page unmapped when the placement is read
+# counts as absent, and a clean-clone run read 86% on node 1 where 87%
+# had been before with no page taken away (a zero-margin assertion).
+p0_0=$(on_node1 p p0) p0_away0=$(sum_of p0 node1)
+p1_0=$(on_node1 p p1) p1_away0=$(sum_of p1 node0)
 echo carrefour > "$vm/policy" || die "carrefour refused"
 cf_wait_rounds 12 120
 cat "$vm/carrefour/status"
-p0=$(on_node1 p p0) p1=$(on_node1 p p1)
+p0=$(on_node1 p p0) p0_away=$(sum_of p0 node1) p0_absent=$(sum_of p0 absent)
+p1=$(on_node1 p p1) p1_away=$(sum_of p1 node0) p1_absent=$(sum_of p1 absent)
 metric private_p0_on_node1_before_pct "$p0_0"
 metric private_p0_on_node1_after_pct "$p0"
 metric private_p1_on_node1_before_pct "$p1_0"
 metric private_p1_on_node1_after_pct "$p1"
+metric private_p0_on_node1_before "$p0_away0"
+metric private_p0_on_node1_after "$p0_away"
+metric private_p1_on_node0_before "$p1_away0"
+metric private_p1_on_node0_after "$p1_away"
+metric private_absent_after $((p0_absent + p1_absent))
 metric private_orders_migrate "$(awk '$1 == "orders_migrate" { print $2 }' "$vm/carrefour/status")"
-expect_le "node-0 thread's pages on node 1 (%), at most before" "$p0_0" "$p0"
-expect_ge "node-1 thread's pages on node 1 (%), at least before" "$p1_0" "$p1"
+expect_le "node-0 thread's pages on node 1 (pages), at most before" "$p0_away0" "$p0_away"
+expect_le "node-1 thread's pages on node 0 (pages), at most before" "$p1_away0" "$p1_away"
 out=$(l2 p 'touch /tmp/p.stop; for f in p0 p1; do while ! grep -q mismatches /tmp/$f.out; do sleep 0.2; done; done; cat /tmp/p0.out /tmp/p1.out')
 echo "$out"
 [ "$(echo "$out" | grep -c 'mismatches 0')" = 2 ] || fail "private data changed: $out"
