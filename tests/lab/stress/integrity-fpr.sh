@@ -30,7 +30,7 @@ sleep 5
 absent=$(l2_placement_summary int | awk '$1 == "absent" { print $2 }')
 metric absent_before "$absent0"
 metric absent_after "$absent"
-# The workload touches ~350 of the 384 MiB (two 96 MiB stress sets, 160 MiB
+# The workload touches ~290 of the 384 MiB (two 96 MiB stress sets, 96 MiB
 # of page cache): without reporting, few pages would stay unbacked.
 expect_ge "guest pages unbacked after the workload (>= half as many as before it)" $((absent0 / 2)) "$absent"
 l2_stop int
