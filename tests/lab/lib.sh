@@ -158,7 +158,8 @@ kvmnuma_load() {
 	_ko=${LAB_KVMNUMA_KO:-$LAB_TREE_L1/kmod/kvmnuma.ko}
 	[ -f "$_ko" ] || { fail "kvmnuma_load: $_ko not built"; return 1; }
 	insmod "$_ko" "$@" || { fail "kvmnuma_load: insmod kvmnuma.ko $*"; dmesg | tail -n 20 >&2; return 1; }
-	note "kvmnuma.ko loaded $*"
+	# The .text base names kvmnuma's addresses in scripts/lab/l1-monitor.
+	note "kvmnuma.ko loaded $*; module kvmnuma .text at $(cat /sys/module/kvmnuma/sections/.text 2>/dev/null)"
 }
 
 kvmnuma_unload() {

@@ -69,5 +69,69 @@ printf '%s\n' "$panic" '[   72.900015] CPU: 0 UID: 0 PID: 240 Comm: CPU 0/KVM No
 "$check" "$d/l1-dmesg.txt" "$d/l2-int.console.log" "$d/l1-console.log" > /dev/null; rc=$?
 if [ $rc = 0 ]; then echo "ok: the same panic with a guest splat: a failure (0)"; p=$((p + 1))
 else echo "FAIL: the same panic with a guest splat: status $rc, wanted 0"; f=$((f + 1)); fi
+# The budget watchdog's sysrq dumps (lab.md class 6): their call traces
+# are not splats, anything else inside the window still is.
+rm -f "$d"/l2-* "$d"/l1-*
+sysrq='[  285.100000] lab-diag: sysrq begin
+[  285.100100] sysrq: Show Blocked State
+[  285.100200] task:l2chan          state:D stack:0     pid:512   tgid:512   ppid:300    flags:0x00004002
+[  285.100300] Call Trace:
+[  285.100400]  <TASK>
+[  285.100500]  __schedule+0x3d0/0xb30
+[  285.100600] sysrq: Show backtrace of all active CPUs
+[  285.100700] NMI backtrace for cpu 1
+[  285.100800] Call Trace:
+[  285.100900]  <NMI>'
+printf '%s\n' '[ 14.5] lab-l1: shell ready' "$sysrq" '[  285.200000] lab-diag: sysrq end' > "$d/l1-console.log"
+expect "the watchdog's sysrq dumps" clean "$d/l1-console.log"
+cp "$d/l1-console.log" "$d/l1-dmesg.txt"
+printf '%s\n' '[  286.0] Call Trace:' >> "$d/l1-console.log"
+expect "a call trace after the sysrq window" splat "$d/l1-console.log"
+expect "the sysrq dumps in L1's dmesg" clean "$d/l1-dmesg.txt"
+printf '%s\n' '[ 14.5] lab-l1: shell ready' "$sysrq" '[  285.150000] BUG: kernel NULL pointer dereference, address: 0000000000000008' \
+	'[  285.200000] lab-diag: sysrq end' > "$d/l1-console.log"
+expect "a BUG inside the sysrq window" splat "$d/l1-console.log"
+printf '%s\n' '[ 14.5] lab-l1: shell ready' '[ 100.0] Call Trace:' "$sysrq" > "$d/l1-console.log"
+expect "a call trace before the sysrq window" splat "$d/l1-console.log"
+printf '%s\n' '[ 14.5] lab-l1: shell ready' "$sysrq" > "$d/l1-console.log"
+expect "the sysrq dumps, end marker never printed" clean "$d/l1-console.log"
+sed 's/^/l2 gone console| /' "$d/l1-console.log" > "$d/l1-console.log.2"
+mv "$d/l1-console.log.2" "$d/l1-console.log"
+expect "a guest's line cannot open the sysrq window" splat "$d/l1-console.log"
+
+# scripts/lab/l1-monitor's summary of a recorded monitor dump: the
+# kernel's addresses named from a symbol table of another boot, moved by
+# this boot's _text; a module's from its ".text at" line.
+mon=$top/scripts/lab/l1-monitor
+rm -f "$d"/l1-*
+printf '%s\n' 'ffffffff81000000 _text' 'ffffffff81c5a840 pv_native_safe_halt' \
+	'ffffffff81c5a900 default_idle' 'ffffffff81c60000 do_idle' 'ffffffff81d00000 _etext' > "$d/kallsyms"
+printf '%s\n' 'lab-l1: [0.9] kernel _text at 0xffffffff9a000000' \
+	'lab-l1: [2.0] module labmod .text at 0xffffffffc0a00000' > "$d/l1-console.log"
+regs() {	# regs CPU RIP HLT RSP
+	printf 'CPU#%s\nRAX=0000000000000000 RBX=0000000000000000 RCX=0000000000000000 RDX=0000000000000000\n' "$1"
+	printf 'RSI=0000000000000000 RDI=0000000000000000 RBP=ffffa0c000083e80 RSP=%s\n' "$4"
+	printf 'RIP=%s RFL=00000246 [---Z-P-] CPL=0 II=0 A20=1 SMM=0 HLT=%s\n' "$2" "$3"
+}
+{
+	printf '(qemu) info status\nVM status: running\n=== snapshot 1\n'
+	regs 0 ffffffff9ac5a84f 1 ffffa0c000083e60; regs 1 ffffffffc0a01234 0 ffffa0c0000b3e00
+	printf '=== stack of CPU#0\nffffa0c000083e60: 0xffffffff9ac5a905 0x0000000000000000\n'
+	printf '=== snapshot 2\n'
+	regs 0 ffffffff9ac5a84f 1 ffffa0c000083e60; regs 1 ffffffffc0a01240 0 ffffa0c0000b3e00
+	printf '=== stack of CPU#0\nffffa0c000083e60: 0xffffffff9ac5a905 0xffffffff9ac60010\n'
+} > "$d/raw"
+out=$(LAB_L1_KALLSYMS=$d/kallsyms "$mon" name "$d/raw" "$d")
+check_line() {	# check_line DESC PATTERN
+	if echo "$out" | grep -q -- "$2"; then echo "ok: l1-monitor: $1"; p=$((p + 1))
+	else echo "FAIL: l1-monitor: $1: no line matching '$2' in:"; echo "$out" | sed 's/^/    /'; f=$((f + 1)); fi
+}
+check_line "an idle vCPU named, relocated by _text" '^vCPU0: RIP ffffffff9ac5a84f pv_native_safe_halt+0xf, CPL 0, IF on, halted$'
+check_line "a module address, RIP moved" '^vCPU1: RIP ffffffffc0a01240 labmod:.text+0x1240, CPL 0, IF on, running$'
+check_line "return addresses on the stack" '^vCPU0: text addresses on its stack: default_idle+0x5, do_idle+0x10$'
+check_line "the VM status" '^L1 at the runner.s limit: VM status running$'
+out=$(LAB_L1_KALLSYMS=$d/none "$mon" name "$d/raw" "$d")
+check_line "no symbol table: bare addresses, said so" '^vCPU0: RIP ffffffff9ac5a84f -, CPL 0'
+check_line "no symbol table: said so" 'addresses unnamed'
 echo "$p passed, $f failed"
 [ "$f" -eq 0 ]
