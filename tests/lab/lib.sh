@@ -139,6 +139,24 @@ thp_set() {
 	note "THP enabled: $(cat /sys/kernel/mm/transparent_hugepage/enabled)"
 }
 
+# autonuma_tune KEY=VALUE...: host NUMA balancing's tunables (scan_delay_ms,
+# scan_period_min_ms, scan_period_max_ms, scan_size_mb): debugfs'
+# sched/numa_balancing/KEY, or kernel.numa_balancing_KEY on kernels that
+# still have the sysctl.  Plain variables, no static key: safe while every
+# CPU runs (numa_balancing itself is not: lab.numa_balancing=1, l1-init).
+# Sets every key it can; returns 1 if one could not be set (named on
+# stderr).
+autonuma_tune() {
+	grep -q " /sys/kernel/debug " /proc/mounts || mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+	_rc=0
+	for _kv in "$@"; do
+		echo "${_kv#*=}" > "/sys/kernel/debug/sched/numa_balancing/${_kv%%=*}" 2>/dev/null ||
+			echo "${_kv#*=}" > "/proc/sys/kernel/numa_balancing_${_kv%%=*}" 2>/dev/null ||
+			{ echo "autonuma_tune: cannot set ${_kv%%=*}" >&2; _rc=1; }
+	done
+	return $_rc
+}
+
 # hugepages_set SIZE_KB NODE COUNT: reserve COUNT huge pages of SIZE_KB
 # (2048 or 1048576) on L1 node NODE; prints how many were obtained (1 GiB
 # pages need contiguous free memory: reserve them early in a scenario).

@@ -1,5 +1,5 @@
 # lab: nodes=2 mem=4096 timeout=420
-# lab-l1-append: numa_balancing=enable
+# lab-l1-append: lab.numa_balancing=1
 # Host AutoNUMA against round-4k (issue 11): with kernel.numa_balancing=1
 # in L1, a guest with anonymous RAM (with memfd RAM this lab measured 1
 # page migrated by AutoNUMA in 60 s; why was not established) placed by
@@ -7,18 +7,20 @@
 # that keeps touching 256 MiB for 60 s.  AutoNUMA's hinting faults migrate
 # guest pages towards node 1.  Passes if the layout keeps >= 95% of the
 # backed pages on their layout node, or if kvmnuma reports the conflict
-# (`kvmnumactl show` warns about host AutoNUMA).  L1 boots with
-# numa_balancing=enable (the lab's default is disable, see run-scenarios:
-# a run-time flip of the key raced under multi-threaded TCG); L1's init
-# still writes 0 to the sysctl, so the scenario writes 1 again.
+# (`kvmnumactl show` warns about host AutoNUMA).  The sysctl flips a
+# static key (live text patching, which raced other vCPUs under
+# multi-threaded TCG: Documentation/lab.md class 1), so the scenario never
+# writes it: lab.numa_balancing=1 on L1's line makes L1's init write 1
+# while only one vCPU runs, and it stays on until L1 powers off.
 
 kvmnuma_load || die "cannot load kvmnuma.ko"
 chroot /hostroot "$LAB_TREE/userspace/kvmnumad" > "$LAB_RESULTS/kvmnumad.log" 2>&1 &
 daemon=$!
 wait_for 5 sh -c '[ "$(cat /sys/kernel/kvmnuma/daemon_connected)" = 1 ]' ||
 	die "kvmnumad did not connect: $(cat "$LAB_RESULTS/kvmnumad.log")"
-echo 1 > /proc/sys/kernel/numa_balancing || die "cannot enable numa_balancing"
-note "numa_balancing=$(cat /proc/sys/kernel/numa_balancing)"
+[ "$(cat /proc/sys/kernel/numa_balancing)" = 1 ] ||
+	die "L1's numa_balancing is $(cat /proc/sys/kernel/numa_balancing), not 1 (lab.numa_balancing=1)"
+note "numa_balancing=1"
 
 # Anonymous RAM without THP: round-4k needs 4 KiB pages.
 thp_set never
@@ -74,6 +76,5 @@ else
 fi
 
 l2_stop g
-echo 0 > /proc/sys/kernel/numa_balancing
 kill "$daemon"; wait "$daemon" 2>/dev/null
 kvmnuma_unload

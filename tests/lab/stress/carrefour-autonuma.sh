@@ -19,11 +19,8 @@ l2 r "hammer -m $HOT_MIB -a 0 -b 1 -o /tmp/hot.gfns -h /tmp/hot.stop > /tmp/hot.
 	while [ ! -e /tmp/hot.gfns.done ]; do sleep 0.1; done" || die "hammer did not start"
 l2 r cat /tmp/hot.gfns | awk '{ print $1 "-" $1 + $2 - 1 }' > "$LAB_WORK/hot.ranges"
 l2_placement_summary r - < "$LAB_WORK/hot.ranges" | sed 's/^/  hot before: /' >&2
-grep -q " /sys/kernel/debug " /proc/mounts || mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
-for k in scan_delay_ms=0 scan_period_min_ms=500 scan_period_max_ms=500 scan_size_mb=16; do
-	echo "${k#*=}" > "/sys/kernel/debug/sched/numa_balancing/${k%%=*}" 2>/dev/null ||
-		die "cannot set numa_balancing ${k%%=*}"
-done
+autonuma_tune scan_delay_ms=0 scan_period_min_ms=500 scan_period_max_ms=500 scan_size_mb=16 ||
+	die "cannot set numa_balancing's tunables"
 grep -E '^numa_(pte_updates|hint_faults|pages_migrated) ' /proc/vmstat > "$LAB_WORK/v0"
 echo 1 > /proc/sys/kernel/numa_balancing || die "cannot enable NUMA balancing"
 sleep "$CA_SECONDS"

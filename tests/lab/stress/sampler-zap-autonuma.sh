@@ -9,12 +9,9 @@ LAB_L2_BOOT_TIMEOUT=240
 ZAP_SECONDS=${ZAP_SECONDS:-60}
 . "$LAB_TREE_L1/tests/lab/stress/zap-load.inc"
 l2_start z --vcpus 2 --pin 0,1 --mem 384 --no-guest-module || die "L2 did not start"
-grep -q " /sys/kernel/debug " /proc/mounts || mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
-for k in ${AUTONUMA_TUNABLES-scan_delay_ms=0 scan_period_min_ms=100 scan_period_max_ms=200 scan_size_mb=1024}; do
-	echo "${k#*=}" > "/sys/kernel/debug/sched/numa_balancing/${k%%=*}" 2>/dev/null ||
-		echo "${k#*=}" > "/proc/sys/kernel/numa_balancing_${k%%=*}" 2>/dev/null ||
-		note "cannot set numa_balancing ${k%%=*}"
-done
+# shellcheck disable=SC2086  # a list of KEY=VALUE words
+autonuma_tune ${AUTONUMA_TUNABLES-scan_delay_ms=0 scan_period_min_ms=100 scan_period_max_ms=200 scan_size_mb=1024} ||
+	note "some numa_balancing tunables kept their defaults"
 f0=$(awk '$1 == "numa_pte_updates" { print $2 }' /proc/vmstat)
 echo 1 > /proc/sys/kernel/numa_balancing || die "cannot enable NUMA balancing"
 zap_load_start z
