@@ -177,7 +177,7 @@ kvmnuma_load() {
 	[ -f "$_ko" ] || { fail "kvmnuma_load: $_ko not built"; return 1; }
 	insmod "$_ko" "$@" || { fail "kvmnuma_load: insmod kvmnuma.ko $*"; dmesg | tail -n 20 >&2; return 1; }
 	# The .text base names kvmnuma's addresses in scripts/lab/l1-monitor.
-	note "kvmnuma.ko loaded $*; module kvmnuma .text at $(cat /sys/module/kvmnuma/sections/.text 2>/dev/null)"
+	note "kvmnuma.ko loaded $*; module kvmnuma .text at $(cat /sys/module/kvmnuma/sections/.text 2>/dev/null) size $(cat /sys/module/kvmnuma/coresize 2>/dev/null)"
 }
 
 kvmnuma_unload() {
@@ -381,6 +381,18 @@ l2() {
 	_to=$LAB_L2_CMD_TIMEOUT
 	if [ "$1" = -t ]; then _to=$2; shift 2; fi
 	_n=$1; shift
+	# Leave LAB_L2_DIAG_RESERVE s (default 25) of the scenario's budget for
+	# l2_diag: a command that outwaits the budget is killed with the
+	# scenario, and the hang it ran into is never diagnosed (a clean
+	# integrity-fork run was killed in l2_diag, its guest livelocked).
+	if [ -n "${LAB_DEADLINE:-}" ]; then
+		_left=$((LAB_DEADLINE - $(cut -d. -f1 /proc/uptime) - ${LAB_L2_DIAG_RESERVE:-25}))
+		[ "$_left" -lt 5 ] && _left=5
+		if [ "${_to%.*}" -gt "$_left" ]; then
+			note "l2 $_n: timeout $_to s cut to $_left s (the scenario's budget ends in $((_left + ${LAB_L2_DIAG_RESERVE:-25})) s)"
+			_to=$_left
+		fi
+	fi
 	# A guest found reset (l2_diag) never answers again: fail at once
 	# instead of waiting out every later command's timeout.
 	if [ -e "$(_l2dir "$_n")/reset" ]; then
@@ -405,7 +417,9 @@ l2_diag() {
 	_alive "$(l2_pid "$1")" || { echo "l2_diag $1: QEMU is gone" >&2; return 0; }
 	_lines=$(wc -l < "$_d/mon.log")
 	printf 'info status\ninfo registers -a\n' > "$_d/mon.in"
-	wait_for 5 sh -c "tail -n +$((_lines + 1)) '$_d/mon.log' | grep -q '^CPU#$(( $(cat "$_d/vcpus" 2>/dev/null || echo 1) - 1 ))'" || true
+	# Every vCPU's RIP line (10 s: with a vCPU livelocked, L1 is loaded and
+	# the monitor slow; a dump cut after CPU#0 was seen).
+	wait_for 10 sh -c "[ \$(tail -n +$((_lines + 1)) '$_d/mon.log' | grep -c '^RIP=') -ge $(cat "$_d/vcpus" 2>/dev/null || echo 1) ]" || true
 	tail -n +$((_lines + 1)) "$_d/mon.log" > "$LAB_RESULTS/l2-$1.registers.txt"
 	case "$(grep -m1 'VM status' "$LAB_RESULTS/l2-$1.registers.txt")" in
 	*'paused (shutdown)'*)
@@ -539,6 +553,27 @@ _l2_hang_diag() {
 		_l2_hmp_try 3 "$1" "x/32gx 0x$_rsp" | sed 's/^[0-9a-f]*: *//' | tr ' ' '\n' |
 			sed -n "s/^0x\(ffffffff[89a-f][0-9a-f]*\)\$/$_c \1/p" >> "$LAB_WORK/.hang-stack"
 	done < "$LAB_WORK/.hang-cpus"
+	# The emulator's livelock (Documentation/lab.md class 10, reproduced
+	# with no kvmnuma code loaded): a vCPU whose RIP L1 cannot read takes
+	# page fault after page fault, each an exit that L1's instruction
+	# emulator answers by injecting #PF.  Such a guest never answers
+	# again; it is the lab's when nothing failed before it.
+	_exits=$(sed -n 's/^exits:\([0-9]*\)$/\1/p' "$LAB_WORK/.hang-k1")
+	_exits0=$(sed -n 's/^exits:\([0-9]*\)$/\1/p' "$LAB_WORK/.hang-k0")
+	_pf=$(sed -n 's/^pf_guest:\([0-9]*\)$/\1/p' "$LAB_WORK/.hang-k1")
+	_pf0=$(sed -n 's/^pf_guest:\([0-9]*\)$/\1/p' "$LAB_WORK/.hang-k0")
+	# Decided before the names below: naming reads L1's kallsyms, which
+	# took tens of seconds under load, and a scenario killed at its budget
+	# meanwhile must still carry the verdict.
+	_unread=$(grep -c 'unable to read memory' "$LAB_WORK/.hang-code")
+	_why=$(l2_livelock_verdict "$(( ${_exits:-0} - ${_exits0:-0} ))" "$(( ${_pf:-0} - ${_pf0:-0} ))" "$_unread")
+	if [ -n "$_why" ]; then
+		echo "livelocked: $_why" >> "$_out"
+		: > "$_hd/reset"
+		echo "$_why" > "$LAB_RESULTS/l2-$1.livelock"
+		[ -s "$LAB_WORK/failures" ] || [ -s "$LAB_WORK/labfault" ] ||
+			echo "L2 guest $1 livelocked: $_why (no failure before it)" > "$LAB_WORK/labfault"
+	fi
 	{ cut -d' ' -f2 "$LAB_WORK/.hang-cpus"; cut -d' ' -f2 "$LAB_WORK/.hang-stack"; } |
 		_l2_addr_names "$_ktext" "$_mbase" > "$LAB_WORK/.hang-names"
 	while read -r _c _rip _rsp _rfl _x; do
@@ -551,24 +586,6 @@ _l2_hang_diag() {
 			"$LAB_WORK/.hang-names" "$LAB_WORK/.hang-stack" | head -n 8 | paste -sd ' ' -)
 		echo "vCPU$_c stack text words: ${_ret:-none}"
 	done < "$LAB_WORK/.hang-cpus" >> "$_out"
-	# The emulator's livelock (Documentation/lab.md class 10, reproduced
-	# with no kvmnuma code loaded): a vCPU whose RIP L1 cannot read takes
-	# page fault after page fault, each an exit that L1's instruction
-	# emulator answers by injecting #PF.  Such a guest never answers
-	# again; it is the lab's when nothing failed before it.
-	_exits=$(sed -n 's/^exits:\([0-9]*\)$/\1/p' "$LAB_WORK/.hang-k1")
-	_exits0=$(sed -n 's/^exits:\([0-9]*\)$/\1/p' "$LAB_WORK/.hang-k0")
-	_pf=$(sed -n 's/^pf_guest:\([0-9]*\)$/\1/p' "$LAB_WORK/.hang-k1")
-	_pf0=$(sed -n 's/^pf_guest:\([0-9]*\)$/\1/p' "$LAB_WORK/.hang-k0")
-	_unread=$(grep -c '^vCPU[0-9]* RIP .*code: unable to read memory' "$_out")
-	_why=$(l2_livelock_verdict "$(( ${_exits:-0} - ${_exits0:-0} ))" "$(( ${_pf:-0} - ${_pf0:-0} ))" "$_unread")
-	if [ -n "$_why" ]; then
-		echo "livelocked: $_why" >> "$_out"
-		: > "$_hd/reset"
-		echo "$_why" > "$LAB_RESULTS/l2-$1.livelock"
-		[ -s "$LAB_WORK/failures" ] || [ -s "$LAB_WORK/labfault" ] ||
-			echo "L2 guest $1 livelocked: $_why (no failure before it)" > "$LAB_WORK/labfault"
-	fi
 	sed "s/^/l2_diag $1: /" "$_out" >&2
 }
 

@@ -94,7 +94,23 @@ expect "a BUG inside the sysrq window" splat "$d/l1-console.log"
 printf '%s\n' '[ 14.5] lab-l1: shell ready' '[ 100.0] Call Trace:' "$sysrq" > "$d/l1-console.log"
 expect "a call trace before the sysrq window" splat "$d/l1-console.log"
 printf '%s\n' '[ 14.5] lab-l1: shell ready' "$sysrq" > "$d/l1-console.log"
-expect "the sysrq dumps, end marker never printed" clean "$d/l1-console.log"
+expect "a window that never closes exempts nothing" splat "$d/l1-console.log"
+# On the serial console, user-space output can precede a kernel line.
+printf '%s\n' '[ 14.5] lab-l1: shell ready' "note: waiting for gu$sysrq" '[  285.200000] lab-diag: sysrq end' > "$d/l1-console.log"
+expect "the begin marker after user-space text on the same line" clean "$d/l1-console.log"
+for r in '[  285.100350] INFO: task l2chan:512 blocked for more than 120 seconds.' \
+	 '[  285.100350] rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:'; do
+	printf '%s\n' '[ 14.5] lab-l1: shell ready' "$sysrq" "$r" '[  285.100360] Call Trace:' \
+		'[  285.200000] lab-diag: sysrq end' > "$d/l1-console.log"
+	expect "inside the sysrq window: ${r#*] }" splat "$d/l1-console.log"
+done
+printf '%s\n' '[ 14.5] lab-l1: shell ready' "$sysrq" 'l2 gone console| [ 9.0] Call Trace:' \
+	'[  285.200000] lab-diag: sysrq end' > "$d/l1-console.log"
+expect "a guest's echoed call trace inside the window, its console missing" splat "$d/l1-console.log"
+printf '%s\n' '[ 9.0] Call Trace:' > "$d/l2-g.console.log"
+printf '%s\n' "$sysrq" '[  285.200000] lab-diag: sysrq end' >> "$d/l2-g.console.log"
+expect "no sysrq window in a guest's console" splat "$d/l2-g.console.log"
+rm -f "$d/l2-g.console.log"
 sed 's/^/l2 gone console| /' "$d/l1-console.log" > "$d/l1-console.log.2"
 mv "$d/l1-console.log.2" "$d/l1-console.log"
 expect "a guest's line cannot open the sysrq window" splat "$d/l1-console.log"
@@ -121,6 +137,7 @@ regs() {	# regs CPU RIP HLT RSP
 	regs 0 ffffffff9ac5a84f 1 ffffa0c000083e60; regs 1 ffffffffc0a01240 0 ffffa0c0000b3e00
 	printf '=== stack of CPU#0\nffffa0c000083e60: 0xffffffff9ac5a905 0xffffffff9ac60010\n'
 } > "$d/raw"
+cp "$d/raw" "$d/raw1"
 out=$(LAB_L1_KALLSYMS=$d/kallsyms "$mon" name "$d/raw" "$d")
 check_line() {	# check_line DESC PATTERN
 	if echo "$out" | grep -q -- "$2"; then echo "ok: l1-monitor: $1"; p=$((p + 1))
@@ -130,7 +147,22 @@ check_line "an idle vCPU named, relocated by _text" '^vCPU0: RIP ffffffff9ac5a84
 check_line "a module address, RIP moved" '^vCPU1: RIP ffffffffc0a01240 labmod:.text+0x1240, CPL 0, IF on, running$'
 check_line "return addresses on the stack" '^vCPU0: text addresses on its stack: default_idle+0x5, do_idle+0x10$'
 check_line "the VM status" '^L1 at the runner.s limit: VM status running$'
-out=$(LAB_L1_KALLSYMS=$d/none "$mon" name "$d/raw" "$d")
+# A module named by its last .text line and only within its size; an
+# address past _etext unnamed; a stack reply right after a snapshot marker.
+printf '%s\n' 'lab-l1: [0.9] kernel _text at 0xffffffff9a000000' \
+	'lab: module labmod .text at 0xffffffffc0900000 size 4096' \
+	'lab: module labmod .text at 0xffffffffc0a00000 size 65536' > "$d/l1-console.log"
+{
+	printf '=== snapshot 1\n=== stack of CPU#0\nffffa0c000083e60: 0xffffffff9ac5a905 0x0000000000000000\n'
+	printf '=== snapshot 2\nffffa0c000083e60: 0xffffffff9ac5a905 0x0000000000000000\n'
+	regs 0 ffffffffc0a01240 0 ffffa0c000083e60; regs 1 ffffffffc0a20000 0 ffffa0c0000b3e00
+	printf '=== stack of CPU#1\nffffa0c0000b3e00: 0xffffffff9ad10000 0xffffffff9ac5a905\n'
+} > "$d/raw"
+out=$(LAB_L1_KALLSYMS=$d/kallsyms "$mon" name "$d/raw" "$d" 2>&1)
+check_line "a reloaded module: its last .text line" '^vCPU0: RIP ffffffffc0a01240 labmod:.text+0x1240, CPL 0, IF on, one reading$'
+check_line "past a module's size: unnamed" '^vCPU1: RIP ffffffffc0a20000 -, CPL 0, IF on, one reading$'
+check_line "past _etext: unnamed" '^vCPU1: text addresses on its stack: default_idle+0x5$'
+out=$(LAB_L1_KALLSYMS=$d/none "$mon" name "$d/raw1" "$d")
 check_line "no symbol table: bare addresses, said so" '^vCPU0: RIP ffffffff9ac5a84f -, CPL 0'
 check_line "no symbol table: said so" 'addresses unnamed'
 echo "$p passed, $f failed"
