@@ -381,15 +381,15 @@ l2() {
 	_to=$LAB_L2_CMD_TIMEOUT
 	if [ "$1" = -t ]; then _to=$2; shift 2; fi
 	_n=$1; shift
-	# Leave LAB_L2_DIAG_RESERVE s (default 25) of the scenario's budget for
+	# Leave LAB_L2_DIAG_RESERVE s (default 30) of the scenario's budget for
 	# l2_diag: a command that outwaits the budget is killed with the
 	# scenario, and the hang it ran into is never diagnosed (a clean
 	# integrity-fork run was killed in l2_diag, its guest livelocked).
 	if [ -n "${LAB_DEADLINE:-}" ]; then
-		_left=$((LAB_DEADLINE - $(cut -d. -f1 /proc/uptime) - ${LAB_L2_DIAG_RESERVE:-25}))
+		_left=$((LAB_DEADLINE - $(cut -d. -f1 /proc/uptime) - ${LAB_L2_DIAG_RESERVE:-30}))
 		[ "$_left" -lt 5 ] && _left=5
 		if [ "${_to%.*}" -gt "$_left" ]; then
-			note "l2 $_n: timeout $_to s cut to $_left s (the scenario's budget ends in $((_left + ${LAB_L2_DIAG_RESERVE:-25})) s)"
+			note "l2 $_n: timeout $_to s cut to $_left s (the scenario's budget ends in $((_left + ${LAB_L2_DIAG_RESERVE:-30})) s)"
 			_to=$_left
 		fi
 	fi
@@ -401,7 +401,14 @@ l2() {
 	fi
 	"$LAB_TOOLS/l2chan" -t "$_to" -p "$(l2_pid "$_n")" "$(_l2dir "$_n")/cmd" "$*"
 	_rc=$?
-	case $_rc in 124|126) l2_console_tail "$_n"; l2_diag "$_n" ;; esac
+	# busy: the guest's shell is still running a command that timed out,
+	# so l2_stop does not wait for a dmesg it cannot answer.
+	case $_rc in
+	124) : > "$(_l2dir "$_n")/busy"; l2_console_tail "$_n"; l2_diag "$_n" ;;
+	126) l2_console_tail "$_n"; l2_diag "$_n" ;;
+	125) ;;
+	*) rm -f "$(_l2dir "$_n")/busy" ;;
+	esac
 	return $_rc
 }
 
@@ -547,11 +554,10 @@ _l2_hang_diag() {
 	     / RSP=/ { for (i = 1; i <= NF; i++) if ($i ~ /^RSP=/) rsp[c] = substr($i, 5) }
 	     END { for (c in rip) print c, rip[c], rsp[c], rfl[c], x[c] }' "$_regs" | sort -n > "$LAB_WORK/.hang-cpus"
 	: > "$LAB_WORK/.hang-stack"; : > "$LAB_WORK/.hang-code"
+	# The code at each RIP first (the verdict below needs it), stacks after.
 	while read -r _c _rip _rsp _rfl _x; do
 		_l2_hmp_try 3 "$1" "cpu $_c" > /dev/null
 		echo "$_c $(_l2_hmp_try 3 "$1" "x/3i 0x$_rip" | sed 's/^0x[0-9a-f]*: *//' | tr -s ' \t' ' ' | paste -sd ';' -)" >> "$LAB_WORK/.hang-code"
-		_l2_hmp_try 3 "$1" "x/32gx 0x$_rsp" | sed 's/^[0-9a-f]*: *//' | tr ' ' '\n' |
-			sed -n "s/^0x\(ffffffff[89a-f][0-9a-f]*\)\$/$_c \1/p" >> "$LAB_WORK/.hang-stack"
 	done < "$LAB_WORK/.hang-cpus"
 	# The emulator's livelock (Documentation/lab.md class 10, reproduced
 	# with no kvmnuma code loaded): a vCPU whose RIP L1 cannot read takes
@@ -574,6 +580,11 @@ _l2_hang_diag() {
 		[ -s "$LAB_WORK/failures" ] || [ -s "$LAB_WORK/labfault" ] ||
 			echo "L2 guest $1 livelocked: $_why (no failure before it)" > "$LAB_WORK/labfault"
 	fi
+	while read -r _c _rip _rsp _rfl _x; do
+		_l2_hmp_try 3 "$1" "cpu $_c" > /dev/null
+		_l2_hmp_try 3 "$1" "x/32gx 0x$_rsp" | sed 's/^[0-9a-f]*: *//' | tr ' ' '\n' |
+			sed -n "s/^0x\(ffffffff[89a-f][0-9a-f]*\)\$/$_c \1/p" >> "$LAB_WORK/.hang-stack"
+	done < "$LAB_WORK/.hang-cpus"
 	{ cut -d' ' -f2 "$LAB_WORK/.hang-cpus"; cut -d' ' -f2 "$LAB_WORK/.hang-stack"; } |
 		_l2_addr_names "$_ktext" "$_mbase" > "$LAB_WORK/.hang-names"
 	while read -r _c _rip _rsp _rfl _x; do
@@ -608,8 +619,9 @@ l2_stop() {
 	[ -n "$_pid" ] || { fail "l2_stop $1: no such guest"; return 1; }
 	[ "$(cat "$_d/state" 2>/dev/null)" = stopped ] && return 0
 	if _alive "$_pid"; then
-		# A guest found reset or livelocked (l2_diag) cannot answer.
-		if [ ! -e "$_d/reset" ]; then
+		# A guest found reset or livelocked (l2_diag) cannot answer, nor
+		# one whose shell still runs a command that timed out (busy).
+		if [ ! -e "$_d/reset" ] && [ ! -e "$_d/busy" ]; then
 			"$LAB_TOOLS/l2chan" -t 20 -p "$_pid" "$_d/cmd" dmesg > "$LAB_RESULTS/l2-$1.dmesg.txt" 2>&1 ||
 				note "$1: could not read dmesg"
 		fi

@@ -104,6 +104,18 @@ for r in '[  285.100350] INFO: task l2chan:512 blocked for more than 120 seconds
 		'[  285.200000] lab-diag: sysrq end' > "$d/l1-console.log"
 	expect "inside the sysrq window: ${r#*] }" splat "$d/l1-console.log"
 done
+# Only the dump's own reports: sysrq l's "NMI backtrace" with its CPU line
+# is; an allocation failure or a bare dump_stack inside the window is not.
+printf '%s\n' '[ 14.5] lab-l1: shell ready' "$sysrq" '[  285.101000] NMI backtrace for cpu 0' \
+	'[  285.101100] CPU: 0 UID: 0 PID: 235 Comm: init Not tainted 6.12.117+deb12-amd64 #1' \
+	'[  285.101200] Call Trace:' '[  285.200000] lab-diag: sysrq end' > "$d/l1-console.log"
+expect "sysrq l's backtrace with its CPU line" clean "$d/l1-console.log"
+for r in '[  285.100350] kworker/0:1: page allocation failure: order:0, mode:0x820(GFP_ATOMIC)' \
+	 '[  285.100350] CPU: 1 UID: 0 PID: 77 Comm: kworker/1:2 Not tainted 6.12.117+deb12-amd64 #1'; do
+	printf '%s\n' '[ 14.5] lab-l1: shell ready' "$sysrq" "$r" '[  285.100360] Call Trace:' \
+		'[  285.200000] lab-diag: sysrq end' > "$d/l1-console.log"
+	expect "another report inside the sysrq window: ${r#*] }" splat "$d/l1-console.log"
+done
 printf '%s\n' '[ 14.5] lab-l1: shell ready' "$sysrq" 'l2 gone console| [ 9.0] Call Trace:' \
 	'[  285.200000] lab-diag: sysrq end' > "$d/l1-console.log"
 expect "a guest's echoed call trace inside the window, its console missing" splat "$d/l1-console.log"
@@ -151,7 +163,9 @@ check_line "the VM status" '^L1 at the runner.s limit: VM status running$'
 # address past _etext unnamed; a stack reply right after a snapshot marker.
 printf '%s\n' 'lab-l1: [0.9] kernel _text at 0xffffffff9a000000' \
 	'lab: module labmod .text at 0xffffffffc0900000 size 4096' \
-	'lab: module labmod .text at 0xffffffffc0a00000 size 65536' > "$d/l1-console.log"
+	'lab: module labmod .text at 0xffffffffc0a00000 size 65536' \
+	'l2 g console| lab-l2: kernel _text at 0xffffffff82800000' \
+	'l2 g console| lab-l2: module labmod .text at 0xffffffffc0b00000 size 65536' > "$d/l1-console.log"
 {
 	printf '=== snapshot 1\n=== stack of CPU#0\nffffa0c000083e60: 0xffffffff9ac5a905 0x0000000000000000\n'
 	printf '=== snapshot 2\nffffa0c000083e60: 0xffffffff9ac5a905 0x0000000000000000\n'
@@ -161,7 +175,7 @@ printf '%s\n' 'lab-l1: [0.9] kernel _text at 0xffffffff9a000000' \
 out=$(LAB_L1_KALLSYMS=$d/kallsyms "$mon" name "$d/raw" "$d" 2>&1)
 check_line "a reloaded module: its last .text line" '^vCPU0: RIP ffffffffc0a01240 labmod:.text+0x1240, CPL 0, IF on, one reading$'
 check_line "past a module's size: unnamed" '^vCPU1: RIP ffffffffc0a20000 -, CPL 0, IF on, one reading$'
-check_line "past _etext: unnamed" '^vCPU1: text addresses on its stack: default_idle+0x5$'
+check_line "past _etext: unnamed; a guest's echoed _text and module lines ignored" '^vCPU1: text addresses on its stack: default_idle+0x5$'
 out=$(LAB_L1_KALLSYMS=$d/none "$mon" name "$d/raw1" "$d")
 check_line "no symbol table: bare addresses, said so" '^vCPU0: RIP ffffffff9ac5a84f -, CPL 0'
 check_line "no symbol table: said so" 'addresses unnamed'

@@ -1,4 +1,4 @@
-# lab: nodes=2 mem=4096 timeout=120
+# lab: nodes=2 mem=4096 timeout=150
 # Self-test of the lab itself; needs no project module.  Checks that an L2
 # guest boots with pinned vCPUs, that commands and exit statuses come back,
 # and that placement reads back from L1: pages first touched in L2 by the
