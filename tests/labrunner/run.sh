@@ -179,5 +179,31 @@ check_line "past _etext: unnamed; a guest's echoed _text and module lines ignore
 out=$(LAB_L1_KALLSYMS=$d/none "$mon" name "$d/raw1" "$d")
 check_line "no symbol table: bare addresses, said so" '^vCPU0: RIP ffffffff9ac5a84f -, CPL 0'
 check_line "no symbol table: said so" 'addresses unnamed'
+
+# scripts/compare-report --quick: a cell with the emulator's signature
+# makes the check "not measured" (status 3, a lab fault), unless a cell
+# failed or the measured cells already break the ordering (status 1).
+cr=$top/scripts/compare-report
+mkdir -p "$d/cr/res" "$d/cr/out"
+quick() {	# quick DESC WANT_STATUS CONFIG=STATUS:LOCALITY...
+	desc=$1 want=$2; shift 2
+	rm -rf "$d/cr/res"/*; _j='['
+	for a in "$@"; do
+		c=${a%%=*} s=${a#*=}; loc=${s#*:}; s=${s%%:*}
+		mkdir -p "$d/cr/res/cmp-reuse2-$c"
+		[ "$loc" != - ] && printf 'reuse_t0_locality_pct %s\nmismatches 0\n' "$loc" > "$d/cr/res/cmp-reuse2-$c/metrics"
+		_j="$_j{\"scenario\": \"cmp-reuse2-$c\", \"status\": \"$s\", \"duration_s\": 1, \"metrics\": {}, \"reason\": \"\"},"
+	done
+	echo "${_j%,}]" > "$d/cr/out/lab-results.json"
+	python3 "$cr" --quick "$d/cr/res" "$d/cr/out" reuse2:stock reuse2:fpr reuse2:first-touch > "$d/cr/log" 2>&1
+	got=$?
+	if [ "$got" = "$want" ]; then echo "ok: compare --quick: $desc: status $got"; p=$((p + 1))
+	else echo "FAIL: compare --quick: $desc: status $got, wanted $want: $(grep compare-quick "$d/cr/log")"; f=$((f + 1)); fi
+}
+quick "all measured, first-touch highest" 0 stock=pass:12 fpr=pass:13 first-touch=pass:98
+quick "all measured, first-touch not highest" 1 stock=pass:12 fpr=pass:99 first-touch=pass:98
+quick "first-touch's cell a lab fault" 3 stock=pass:12 fpr=pass:13 first-touch=lab-fault:-
+quick "a lab fault, and the measured cells break the order" 1 stock=lab-fault:- fpr=pass:99 first-touch=pass:98
+quick "a lab fault and a failed cell" 1 stock=fail:- fpr=pass:13 first-touch=lab-fault:-
 echo "$p passed, $f failed"
 [ "$f" -eq 0 ]
