@@ -177,6 +177,86 @@ out=$(LAB_L1_KALLSYMS=$d/none "$mon" name "$d/raw1" "$d")
 check_line "no symbol table: bare addresses, said so" '^vCPU0: RIP ffffffff9ac5a84f -, CPL 0'
 check_line "no symbol table: said so" 'addresses unnamed'
 
+# Each vCPU's local APIC (QEMU 7.2's `info lapic`), judged for class 6
+# over both reads 1 s apart: a deliverable vector left in IRR of a CPU
+# halted with IF on, or a one-shot timer run out whose interrupt never
+# came, in both reads, is a wakeup the emulator lost; one read only, IF
+# off, a running CPU, a blocked IRR or a cut reply is not.  Only then is
+# L1 "silent" (an NMI due); and the NMI's lines.
+lapic() {	# lapic CPU LVTT INITIAL CURRENT ISR IRR [PPR]: no PPR = a reply cut short
+	printf '=== lapic of CPU#%s\n(qemu) info lapic\ndumping local APIC state for CPU %s \n\n' "$1" "$1"
+	printf 'LVT1\t 0x00000400 active-hi edge                              NMI   \n'
+	printf 'LVTT\t 0x%s active-hi edge                 one-shot     Fixed  (vec 236)\n' "$2"
+	printf 'Timer\t DCR=0x3 (divide by 16) initial_count = %s current_count = %s\n' "$3" "$4"
+	printf 'ICR2\t 0x01000000 cpu 1 (APIC ID)\nISR\t %s\nIRR\t %s\n\n' "$5" "$6"
+	[ -n "${7:-}" ] && printf 'APR 0x00 TPR 0x10 DFR 0x0f LDR 0x00 PPR 0x%s\n(qemu) \n' "$7"
+	return 0
+}
+regs2() {	# regs2 CPU HLT RFL: an idle vCPU's registers with these flags
+	regs "$1" ffffffff9ac5a84f "$2" ffffa0c000083e60 | sed "s/RFL=00000246/RFL=$3/"
+}
+apic_case() {	# apic_case NAME: snapshots 1 and 2 from the functions c1 and c2
+	{
+		printf '(qemu) info status\nVM status: running\n=== snapshot 1\n'; c1
+		printf '=== snapshot 2\n'; c2
+		[ "$(type -t c3)" = function ] && c3
+	} > "$d/raw"
+	out=$(LAB_L1_KALLSYMS=$d/kallsyms "$mon" name "$d/raw" "$d")
+}
+stranded() { regs2 0 1 00000246; regs2 1 1 00000246; lapic 0 000000ec 3136703 0 '(none)' '236' 10; lapic 1 000000ec 12838223 1263411 '(none)' '(none)' 10; }
+c1() { stranded; }; c2() { stranded; }
+c3() {
+	printf '(qemu) nmi\n=== nmi sent (timers dead on vCPU0); in 2 s L1 printed 1 line(s) about it: [  400.1] Uhhuh. NMI received for unknown reason 00 on CPU 0.\n'
+	printf '=== snapshot after nmi\n'
+	regs2 0 0 00000246; regs2 1 1 00000246
+	lapic 0 000000ec 3136703 3000000 '(none)' '(none)' 10
+	lapic 1 000100ec 0 0 '236' '236' e0
+}
+apic_case
+check_line "a deliverable vector pending in both reads of a halted CPU: a lost wakeup" '^vCPU0: APIC: timer expired (one-shot, vec 236, current_count 0 of 3136703); IRR 236, ISR none, PPR 0x10: vector 236 pending and deliverable while halted with IF on, in 2 reads 1 s apart: a wakeup the emulator lost$'
+check_line "an armed timer, nothing pending" '^vCPU1: APIC: timer armed (one-shot, vec 236, current_count 1263411 of 12838223); IRR none, ISR none, PPR 0x10$'
+check_line "a silent L1: timers dead on the stranded vCPU only" '^silent L1: every vCPU halted with IF on, timers dead on vCPU0$'
+check_line "the NMI and what L1 printed" '^NMI sent (timers dead on vCPU0); in 2 s L1 printed 1 line(s) about it: \[  400.1\] Uhhuh'
+check_line "after the NMI: running again, timer re-armed" '^vCPU0 after the NMI: RIP ffffffff9ac5a84f pv_native_safe_halt+0xf, not halted; APIC: timer armed (one-shot, vec 236, current_count 3000000 of 3136703); IRR none, ISR none, PPR 0x10$'
+check_line "after the NMI: masked timer, IRR blocked by an interrupt in service" '^vCPU1 after the NMI: RIP [0-9a-f]* [^,]*, halted; APIC: timer masked (one-shot, vec 236); IRR 236, ISR 236, PPR 0xe0$'
+unset -f c3
+no_line() {	# no_line DESC PATTERN
+	if echo "$out" | grep -q -- "$2"; then echo "FAIL: l1-monitor: $1: a line matching '$2' in:"; echo "$out" | sed 's/^/    /'; f=$((f + 1))
+	else echo "ok: l1-monitor: $1"; p=$((p + 1)); fi
+}
+c1() { regs2 0 1 00000246; regs2 1 1 00000246; lapic 0 000000ec 3136703 0 '(none)' '236' 10; lapic 1 000000ec 12838223 1263411 '(none)' '(none)' 10; }
+c2() { regs2 0 1 00000246; regs2 1 1 00000246; lapic 0 000000ec 3136703 3000 '(none)' '(none)' 10; lapic 1 000000ec 12838223 1263411 '(none)' '(none)' 10; }
+apic_case
+check_line "pending in one read only: in flight" '^vCPU0: APIC: .*IRR none, ISR none, PPR 0x10: an interrupt pending in one read only (in flight)$'
+no_line "in flight: not silent" 'silent L1\|emulator'
+c1() { regs2 0 1 00000046; regs2 1 1 00000246; lapic 0 000000ec 3136703 0 '(none)' '236' 10; }
+c2() { c1; }
+apic_case
+no_line "IF off: no lost wakeup, not silent" 'silent L1\|emulator'
+c1() { regs2 0 1 00000246; regs2 1 1 00000246; lapic 0 000000ec 3136703 0 '(none)' '236' 10; }
+c2() { regs2 0 0 00000246; regs2 1 1 00000246; lapic 0 000000ec 3136703 0 '(none)' '236' 10; }
+apic_case
+no_line "running in the second read: no lost wakeup, not silent" 'silent L1\|emulator'
+c1() { regs2 0 1 00000246; lapic 0 000000ec 3136703 0 '239' '236'; }
+c2() { c1; }
+apic_case
+check_line "a reply cut before PPR: no verdict" '^vCPU0: APIC: APIC dump incomplete$'
+no_line "a cut reply: not silent" 'silent L1\|emulator'
+c1() { regs2 0 1 00000246; regs2 1 1 00000246; lapic 0 000000ec 3136703 0 '(none)' '(none)' 10; lapic 1 000000ec 12838223 1263411 '(none)' '(none)' 10; }
+c2() { c1; }
+apic_case
+check_line "a timer run out, nothing pending, in both reads: never fired" '^vCPU0: APIC: timer expired .*: the emulator never fired it$'
+check_line "a timer never fired: silent" '^silent L1: every vCPU halted with IF on, timers dead on vCPU0$'
+c1() { regs2 0 1 00000246; lapic 0 000000ec 3136703 0 '236' '236' e0; }
+c2() { c1; }
+apic_case
+check_line "IRR below PPR: blocked" '^vCPU0: APIC: .*IRR 236, ISR 236, PPR 0xe0: IRR blocked by PPR'
+no_line "blocked: not silent" 'silent L1\|emulator'
+c1() { regs2 0 1 00000246; printf '=== lapic of CPU#0\ndumping local APIC state for CPU 1 \nLVTT\t 0x000000ec\nTimer\t DCR=0x3 (divide by 16) initial_count = 5 current_count = 0\nISR\t (none)\nIRR\t 236\nAPR 0x00 TPR 0x10 DFR 0x0f LDR 0x00 PPR 0x10\n'; }
+c2() { c1; }
+apic_case
+no_line "a late reply about another CPU: not credited" 'emulator'
+
 # scripts/compare-report --quick: a cell with the emulator's signature
 # makes the check "not measured" (status 3, a lab fault), unless a cell
 # failed or the measured cells already break the ordering (status 1).
