@@ -257,6 +257,35 @@ c2() { c1; }
 apic_case
 no_line "a late reply about another CPU: not credited" 'emulator'
 
+# l1-monitor's watch mode against a fake QEMU monitor (tests/labrunner/
+# fake-hmp): the NMI goes to an L1 whose timers are dead, and to no other
+# unless LAB_L1_MONITOR_NMI=always asks for it.
+watch_case() {	# watch_case MODE [ENV=VALUE]: runs the watch, leaves $out and $d/w/cmds
+	rm -rf "$d/w"; mkdir -p "$d/w"; : > "$d/w/l1-console.log"
+	"$top/tests/labrunner/fake-hmp" "$d/w/mon" "$d/w/cmds" "$1" & _hp=$!
+	for _ in $(seq 50); do [ -S "$d/w/mon" ] && break; sleep 0.1; done
+	sleep 300 & _sp=$!
+	env ${2:+"$2"} LAB_L1_KALLSYMS="$d/kallsyms" "$mon" watch --at 0 --pid $_sp "$d/w/mon" "$d/w" > /dev/null 2>&1
+	kill $_sp; wait $_sp 2>/dev/null; wait $_hp 2>/dev/null
+	out=$(cat "$d/w/l1-hang.txt" 2>/dev/null)
+}
+sent() {	# sent DESC yes|no
+	if grep -qx nmi "$d/w/cmds" 2>/dev/null; then _s=yes; else _s=no; fi
+	if [ "$_s" = "$2" ]; then echo "ok: l1-monitor watch: $1"; p=$((p + 1))
+	else echo "FAIL: l1-monitor watch: $1: nmi sent: $_s; commands: $(tr '\n' ' ' < "$d/w/cmds" 2>/dev/null)"; f=$((f + 1)); fi
+}
+watch_case stranded
+sent "an L1 whose vCPU 0 lost a wakeup: the NMI sent" yes
+check_line "watch: the silent L1 named" '^silent L1: every vCPU halted with IF on, timers dead on vCPU0$'
+check_line "watch: the NMI reported" '^NMI sent (timers dead on vCPU0); in 2 s L1 printed 0 line(s) about it$'
+check_line "watch: vCPU 0 runs after the NMI" '^vCPU0 after the NMI: .*, not halted; APIC: timer armed'
+watch_case healthy
+sent "an idle L1 with its timers armed: no NMI" no
+no_line "watch: an idle L1 is not silent" 'silent L1'
+check_line "watch: an idle L1's APIC read" '^vCPU0: APIC: timer armed (one-shot, vec 236, current_count 1955876 of 3136703); IRR none, ISR none, PPR 0x10$'
+watch_case healthy LAB_L1_MONITOR_NMI=always
+sent "LAB_L1_MONITOR_NMI=always: the NMI sent to an idle L1" yes
+
 # scripts/compare-report --quick: a cell with the emulator's signature
 # makes the check "not measured" (status 3, a lab fault), unless a cell
 # failed or the measured cells already break the ordering (status 1).
