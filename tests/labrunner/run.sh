@@ -311,5 +311,15 @@ quick "all measured, first-touch not highest" 1 stock=pass:12 fpr=pass:99 first-
 quick "first-touch's cell a lab fault" 3 stock=pass:12 fpr=pass:13 first-touch=lab-fault:-
 quick "a lab fault, and the measured cells break the order" 1 stock=lab-fault:- fpr=pass:99 first-touch=pass:98
 quick "a lab fault and a failed cell" 1 stock=fail:- fpr=pass:13 first-touch=lab-fault:-
+# The runner's choice of L1 emulator (LAB_QEMU): one that does not run is
+# refused before anything is built or booted, with its name.
+emu() {	# emu DESC LAB_QEMU PATTERN
+	out=$(LAB_QEMU=$2 "$top/scripts/lab/run-scenarios" no-such-scenario 2>&1); got=$?
+	if [ "$got" = 2 ] && echo "$out" | grep -q -- "$3"; then echo "ok: LAB_QEMU: $1: status 2"; p=$((p + 1))
+	else echo "FAIL: LAB_QEMU: $1: status $got: $out"; f=$((f + 1)); fi
+}
+emu "a path that does not exist" "$d/no-qemu" "cannot run the L1 emulator '$d/no-qemu' (LAB_QEMU)"
+printf '#!/bin/sh\nexit 1\n' > "$d/bad-qemu"; chmod +x "$d/bad-qemu"
+emu "a binary that does not answer --version" "$d/bad-qemu" "cannot run the L1 emulator"
 echo "$p passed, $f failed"
 [ "$f" -eq 0 ]
