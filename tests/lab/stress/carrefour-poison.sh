@@ -16,13 +16,4 @@
 LAB_L2_BOOT_TIMEOUT=240   # poisoning slows L1: let L2 boot
 grep -q 'page_poison=1' /proc/cmdline || die "L1 booted without page_poison=1"
 . "$LAB_TREE_L1/tests/lab/scenarios/carrefour-combined.sh"
-free=$(awk '$1 == "MemFree:" { print int($2 / 1024) }' /proc/meminfo)
-fill=$((free - 256))
-[ "$fill" -gt 0 ] || fill=0
-# A tmpfs of its own: /tmp's is capped at half of L1's memory.
-mkdir -p /tmp/poison-fill
-mount -t tmpfs -o size="${fill}m" tmpfs /tmp/poison-fill || die "no tmpfs for the fill"
-dd if=/dev/zero of=/tmp/poison-fill/f bs=1M count="$fill" 2> /dev/null
-note "filled $(du -m /tmp/poison-fill/f | cut -f1) MiB of L1's $free MiB free, to allocate (and check) the freed pages"
-umount /tmp/poison-fill
-metric poison_fill_mib "$fill"
+. "$LAB_TREE_L1/tests/lab/stress/poison-fill.inc"

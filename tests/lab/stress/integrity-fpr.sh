@@ -11,6 +11,9 @@
 # side sees the same traffic of holes punched in a running guest's RAM.
 # L1 poisons freed pages, as in integrity-poison.sh (the kvmnuma side of
 # this pair): a write into a page L1 has freed is reported as a splat.
+# Both end by filling most of L1's free memory (poison-fill.inc), so that
+# the pages freed during the run are allocated, and checked, before L1
+# powers off.
 #   make soak SCENARIOS="tests/lab/stress/integrity-poison.sh tests/lab/stress/integrity-fpr.sh" N=5
 LAB_L2_BOOT_TIMEOUT=240   # a stress run on a loaded machine: let L2 boot
 INT_SLACK=200             # and let the workload finish
@@ -34,3 +37,4 @@ metric absent_after "$absent"
 # of page cache): without reporting, few pages would stay unbacked.
 expect_ge "guest pages unbacked after the workload (>= half as many as before it)" $((absent0 / 2)) "$absent"
 l2_stop int
+. "$LAB_TREE_L1/tests/lab/stress/poison-fill.inc"
