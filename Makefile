@@ -62,7 +62,7 @@ modules-old:
 	rm -rf $(BUILD)/old && mkdir -p $(BUILD)/old
 	mkdir -p $(BUILD)/old/tests/lab
 	cp -r VERSION Kbuild kmod guest-driver common include $(BUILD)/old/
-	cp -r tests/lab/guest-modules $(BUILD)/old/tests/lab/
+	cp -r tests/lab/guest-modules tests/lab/host-modules $(BUILD)/old/tests/lab/
 	$(MAKE) -C $(OLD_KDIR) M=$(BUILD)/old $(KBUILD_ARGS) modules
 
 include userspace/Makefile.inc
